@@ -1,0 +1,64 @@
+// Runs one request's transaction on a pooled connection: BEGIN, request settings, optional pre-request, main statement,
+// then COMMIT or ROLLBACK — pipelined into one round trip when nothing depends on the result. No SQL is built here.
+import type pg from 'pg';
+import type { PooledConnection } from './pool.js';
+
+/** A statement with its own bind parameters; `prepare` asks for a named (cached) prepared statement. */
+export interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+  readonly prepare?: boolean;
+}
+
+/** Everything one request sends, in order. */
+export interface TxScript {
+  readonly begin: string;
+  readonly before: readonly Statement[];
+  readonly main: Statement;
+  /**
+   * `commit`/`rollback`: end fixed in advance, sent in the same flush.
+   * A function: called with the main result to decide the end (one more round trip).
+   */
+  readonly end: 'commit' | 'rollback' | ((result: pg.QueryResult) => 'commit' | 'rollback');
+}
+
+const statementNames = new Map<string, string>();
+const MAX_NAMED = 2000;
+
+/** A stable statement name per SQL text (the query shape), so PostgreSQL parses and plans each shape once per connection. */
+function nameFor(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED) {
+    name = `pgrst_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+function send(client: pg.Client, st: Statement, usePrepared: boolean): Promise<pg.QueryResult> {
+  const name = usePrepared && st.prepare !== false ? nameFor(st.text) : undefined;
+  return client.query({ text: st.text, values: st.values as unknown[], ...(name ? { name } : {}) });
+}
+
+/** Runs the script; resolves with the main statement's result or rejects with the first PostgreSQL error. */
+export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<pg.QueryResult> {
+  const { client } = conn;
+  const pending: Promise<pg.QueryResult>[] = [client.query(script.begin)];
+  for (const st of script.before) pending.push(send(client, st, usePrepared));
+  const mainIndex = pending.length;
+  pending.push(send(client, script.main, usePrepared));
+  if (typeof script.end === 'string') pending.push(client.query(script.end === 'commit' ? 'COMMIT' : 'ROLLBACK'));
+
+  const settled = await Promise.allSettled(pending);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    // The transaction aborted inside the flush; a fixed COMMIT already turned into ROLLBACK. Otherwise end it now.
+    if (typeof script.end !== 'string') await client.query('ROLLBACK').catch(() => {});
+    throw failure.reason;
+  }
+  const result = (settled[mainIndex] as PromiseFulfilledResult<pg.QueryResult>).value;
+  if (typeof script.end !== 'string') {
+    await client.query(script.end(result) === 'commit' ? 'COMMIT' : 'ROLLBACK');
+  }
+  return result;
+}

@@ -1,0 +1,174 @@
+// The connection pool: up to `db-pool` pipelining pg Clients logged in as the authenticator, with acquisition timeout,
+// idle and lifetime limits. It is the only module that creates driver connections for requests; it knows nothing of HTTP.
+import pg from 'pg';
+import { ApiError } from '../errors/api-error.js';
+
+/** Every column comes back as the text PostgreSQL sent: bodies are JSON built by the database and pass through untouched. */
+const rawText = (value: string) => value;
+const RAW_TYPES = { getTypeParser: () => rawText } as unknown as pg.CustomTypesConfig;
+
+/** What the pool needs to open a connection. */
+export interface PoolOptions {
+  readonly clientConfig: pg.ClientConfig;
+  readonly size: number;
+  readonly acquisitionTimeoutMs: number;
+  readonly maxIdleMs: number;
+  readonly maxLifetimeMs: number;
+  /** Called when a connection breaks (socket error, backend terminated). */
+  readonly onConnectionLost?: (err: Error) => void;
+}
+
+/** One pooled connection. `broken` is set when the socket failed; such a connection is discarded on release. */
+export interface PooledConnection {
+  readonly client: pg.Client;
+  readonly createdAt: number;
+  lastUsed: number;
+  broken: boolean;
+}
+
+interface Waiter {
+  resolve(conn: PooledConnection): void;
+  reject(err: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Counters and gauges exposed as PostgREST's `pgrst_db_pool_*` metrics. */
+export interface PoolStats {
+  readonly max: number;
+  readonly size: number;
+  readonly available: number;
+  readonly waiting: number;
+  readonly timeouts: number;
+}
+
+export class Pool {
+  readonly #opts: PoolOptions;
+  readonly #idle: PooledConnection[] = [];
+  readonly #waiters: Waiter[] = [];
+  #size = 0; // open or opening connections
+  #timeouts = 0;
+  #ended = false;
+  #reaper: NodeJS.Timeout;
+
+  constructor(opts: PoolOptions) {
+    this.#opts = opts;
+    this.#reaper = setInterval(() => this.#reap(), Math.max(250, Math.min(opts.maxIdleMs, 5000)));
+    this.#reaper.unref();
+  }
+
+  /** Borrows a connection, opening one when below `db-pool`; fails with PGRST003 after the acquisition timeout. */
+  acquire(): Promise<PooledConnection> {
+    if (this.#ended) return Promise.reject(connectionError(new Error('the connection pool is closed')));
+    const now = Date.now();
+    for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
+      if (!conn.broken && now - conn.createdAt < this.#opts.maxLifetimeMs) {
+        conn.lastUsed = now;
+        return Promise.resolve(conn);
+      }
+      this.#discard(conn);
+    }
+    if (this.#size < this.#opts.size) return this.#open();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const i = this.#waiters.indexOf(waiter);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          this.#timeouts++;
+          reject(new ApiError(504, 'PGRST003', 'Timed out acquiring connection from connection pool.'));
+        }, this.#opts.acquisitionTimeoutMs),
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Returns a connection; a broken one (or any, with `discard`) is closed and its slot freed. */
+  release(conn: PooledConnection, discard = false): void {
+    if (discard || conn.broken || this.#ended || Date.now() - conn.createdAt >= this.#opts.maxLifetimeMs) {
+      this.#discard(conn);
+      this.#serveWaiter();
+      return;
+    }
+    conn.lastUsed = Date.now();
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(conn);
+    } else {
+      this.#idle.push(conn);
+    }
+  }
+
+  /** Closes idle connections so the next requests open fresh ones (after a schema reload, as PostgREST flushes its pool). */
+  flush(): void {
+    for (const conn of this.#idle.splice(0)) this.#discard(conn);
+  }
+
+  stats(): PoolStats {
+    return { max: this.#opts.size, size: this.#size, available: this.#idle.length, waiting: this.#waiters.length, timeouts: this.#timeouts };
+  }
+
+  /** Closes every idle connection and refuses new work; in-use connections close on release. */
+  async end(): Promise<void> {
+    this.#ended = true;
+    clearInterval(this.#reaper);
+    for (const w of this.#waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(connectionError(new Error('the connection pool is closed')));
+    }
+    await Promise.all(this.#idle.splice(0).map((c) => this.#close(c)));
+  }
+
+  async #open(): Promise<PooledConnection> {
+    this.#size++;
+    const client = new pg.Client({ ...this.#opts.clientConfig, pipeline: true, types: RAW_TYPES } as pg.ClientConfig);
+    const conn: PooledConnection = { client, createdAt: Date.now(), lastUsed: Date.now(), broken: false };
+    client.on('error', (err) => {
+      conn.broken = true;
+      this.#opts.onConnectionLost?.(err);
+    });
+    try {
+      await client.connect();
+      return conn;
+    } catch (err) {
+      this.#size--;
+      client.end().catch(() => {});
+      this.#serveWaiter();
+      throw connectionError(err);
+    }
+  }
+
+  #serveWaiter(): void {
+    if (this.#waiters.length === 0 || this.#size >= this.#opts.size || this.#ended) return;
+    const waiter = this.#waiters.shift()!;
+    clearTimeout(waiter.timer);
+    this.#open().then(waiter.resolve, waiter.reject);
+  }
+
+  #discard(conn: PooledConnection): void {
+    this.#size--;
+    void this.#close(conn);
+  }
+
+  async #close(conn: PooledConnection): Promise<void> {
+    await conn.client.end().catch(() => {});
+  }
+
+  #reap(): void {
+    const now = Date.now();
+    for (let i = this.#idle.length - 1; i >= 0; i--) {
+      const conn = this.#idle[i]!;
+      if (now - conn.lastUsed >= this.#opts.maxIdleMs || now - conn.createdAt >= this.#opts.maxLifetimeMs) {
+        this.#idle.splice(i, 1);
+        this.#discard(conn);
+      }
+    }
+  }
+}
+
+/** A failure to reach the database: 503 PGRST000 with the driver's text as details (never a client error). */
+export function connectionError(err: unknown): ApiError {
+  const text = err instanceof Error ? err.message : String(err);
+  return new ApiError(503, 'PGRST000', 'Database connection error. Retrying the connection.', text, null);
+}

@@ -1,0 +1,116 @@
+// node:http front door: reads the request (with URL, header and body limits), hands a RawRequest to the pipeline and
+// writes the ApiResponse it gets back. Knows no PostgREST semantics beyond turning errors into PostgREST-shaped bodies.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApiError } from '../errors/api-error.js';
+import { errorResponse } from '../response/error.js';
+import type { ApiResponse, RawRequest } from './types.js';
+
+/** Limits PostgREST leaves to a proxy and we apply ourselves. */
+export interface HttpLimits {
+  readonly maxBodyBytes: number;
+  readonly maxUrlLength: number;
+  readonly maxHeaderBytes: number;
+}
+
+export type Pipeline = (req: RawRequest) => Promise<ApiResponse>;
+
+/** Headers added to every response (e.g. `Server`). */
+export type CommonHeaders = () => Readonly<Record<string, string>>;
+
+/** Creates the API server; `pipeline` never sees a request that broke a limit. */
+export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: CommonHeaders, onUnexpected: (err: unknown) => void): Server {
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false }, (req, res) => {
+    handle(req, res, pipeline, limits, common).catch((err) => {
+      onUnexpected(err);
+      if (!res.headersSent) write(res, errorResponse(internalError()), common(), false);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const e = tooLarge
+      ? new ApiError(431, 'PGRSTX431', 'Request header fields too large', null, null)
+      : new ApiError(400, 'PGRSTX400', 'Malformed HTTP request', err.message, null);
+    const r = errorResponse(e);
+    const body = String(r.body ?? '');
+    socket.end(
+      `HTTP/1.1 ${r.status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}
+
+function internalError(): ApiError {
+  return new ApiError(500, 'PGRSTX00', 'Internal server error', null, null);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, limits: HttpLimits, common: CommonHeaders): Promise<void> {
+  const url = req.url ?? '/';
+  const isHead = req.method === 'HEAD';
+  if (url.length > limits.maxUrlLength) {
+    req.resume();
+    return write(res, errorResponse(new ApiError(414, 'PGRSTX414', 'URI too long', `The request URL exceeds ${limits.maxUrlLength} bytes`, null)), common(), isHead);
+  }
+  const body = await readBody(req, limits.maxBodyBytes);
+  if (body === 'too-large') {
+    return write(
+      res,
+      errorResponse(new ApiError(413, 'PGRSTX413', 'Payload too large', `The request body exceeds ${limits.maxBodyBytes} bytes`, null)),
+      common(),
+      isHead,
+      true,
+    );
+  }
+  const q = url.indexOf('?');
+  const prefer = req.headersDistinct['prefer'] ?? [];
+  const raw: RawRequest = {
+    method: req.method ?? 'GET',
+    path: q < 0 ? url : url.slice(0, q),
+    rawQuery: q < 0 ? '' : url.slice(q + 1),
+    headers: req.headers as Record<string, string | undefined>,
+    preferHeaders: prefer,
+    body,
+    remoteAddress: req.socket.remoteAddress ?? '',
+  };
+  const response = await pipeline(raw);
+  write(res, response, common(), isHead);
+}
+
+/** Reads the whole body up to `max` bytes; beyond that, drains and reports 'too-large'. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? 'too-large' : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function write(res: ServerResponse, r: ApiResponse, common: Readonly<Record<string, string>>, isHead: boolean, close = false): void {
+  const headers: Record<string, string> = { ...common, ...r.headers };
+  if (r.body !== null && !isHead) headers['Content-Length'] = String(Buffer.byteLength(r.body));
+  if (close) headers['Connection'] = 'close';
+  res.writeHead(r.status, headers);
+  if (r.body === null || isHead) res.end();
+  else res.end(r.body);
+}

@@ -1,0 +1,22 @@
+// Plain data passed between the HTTP layer and the request pipeline: what came in, what goes out. No behaviour.
+
+/** A request as read off the socket: nothing parsed beyond the request line and the raw query string. */
+export interface RawRequest {
+  readonly method: string;
+  /** Percent-encoded path without the query string. */
+  readonly path: string;
+  /** Raw query string without the leading `?` ('' when none). */
+  readonly rawQuery: string;
+  /** Lower-cased header names; repeated headers joined as Node joins them, `prefer` kept as a list. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly preferHeaders: readonly string[];
+  readonly body: Buffer;
+  readonly remoteAddress: string;
+}
+
+/** A response ready to be written: `body` null means no body at all (HEAD, 204). */
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Buffer | null;
+}

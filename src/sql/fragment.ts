@@ -1,0 +1,85 @@
+// SQL fragments that carry their own bind parameters; placeholders are numbered once, at compile time.
+// `ident()` is the only path from a runtime string to SQL text; values only ever travel as parameters. No I/O here.
+
+type Chunk = string | { readonly value: unknown };
+
+/** An immutable piece of SQL text with its parameters in place. */
+export interface Fragment {
+  readonly chunks: readonly Chunk[];
+}
+
+const EMPTY: Fragment = { chunks: [] };
+
+/** Template tag: literal text is SQL, every interpolation must itself be a Fragment (never a bare string). */
+export function sql(strings: TemplateStringsArray, ...parts: readonly Fragment[]): Fragment {
+  const chunks: Chunk[] = [];
+  for (let i = 0; i < strings.length; i++) {
+    if (strings[i]) chunks.push(strings[i]!);
+    const part = parts[i];
+    if (part) for (const c of part.chunks) chunks.push(c);
+  }
+  return { chunks };
+}
+
+/** SQL text from our own closed tables (keywords, operators, fixed function names). Never pass user input. */
+export function keyword(text: string): Fragment {
+  return { chunks: [text] };
+}
+
+/** A bind parameter, sent untyped so PostgreSQL infers its type from the context. */
+export function param(value: unknown): Fragment {
+  return { chunks: [{ value }] };
+}
+
+/** A double-quoted identifier: the only way a runtime name becomes SQL text. */
+export function ident(name: string): Fragment {
+  return { chunks: [quoteIdent(name)] };
+}
+
+/** `"schema"."name"`. */
+export function qualified(schema: string, name: string): Fragment {
+  return { chunks: [`${quoteIdent(schema)}.${quoteIdent(name)}`] };
+}
+
+/** Quotes an identifier for SQL text. NUL bytes cannot appear in identifiers and are dropped. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('\0', '').replaceAll('"', '""')}"`;
+}
+
+/** Joins fragments with a separator (a keyword such as ', ' or ' AND '). */
+export function join(parts: readonly Fragment[], separator: string): Fragment {
+  if (parts.length === 0) return EMPTY;
+  const chunks: Chunk[] = [];
+  parts.forEach((p, i) => {
+    if (i > 0) chunks.push(separator);
+    for (const c of p.chunks) chunks.push(c);
+  });
+  return { chunks };
+}
+
+export const empty: Fragment = EMPTY;
+
+/** Whether a fragment renders to nothing. */
+export function isEmpty(f: Fragment): boolean {
+  return f.chunks.length === 0;
+}
+
+/** Text with `$1..$n` placeholders and the values in order. */
+export interface Compiled {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/** Numbers the placeholders and returns the statement text and its values. */
+export function compile(f: Fragment): Compiled {
+  let text = '';
+  const values: unknown[] = [];
+  for (const c of f.chunks) {
+    if (typeof c === 'string') text += c;
+    else {
+      values.push(c.value);
+      text += `$${values.length}`;
+    }
+  }
+  return { text, values };
+}
