@@ -1,0 +1,33 @@
+// Catalog query for server facts: PostgreSQL version, valid time zone names, and which configured
+// schemas do not exist. It reports missing schemas; deciding to fail the load is load.ts's job.
+
+import type { PgVersion } from '../types.js';
+import { type CatalogDb, type Row, rowsOf, num, str, strArray } from './common.js';
+
+const SERVER_SQL = `
+SELECT
+  pg_catalog.current_setting('server_version_num')::int AS version_num,
+  pg_catalog.current_setting('server_version') AS version,
+  pg_catalog.version() AS full_version,
+  to_json(ARRAY(
+    SELECT s FROM unnest($1::text[]) WITH ORDINALITY AS x(s, ord)
+    WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = x.s)
+    ORDER BY x.ord)) AS missing_schemas,
+  to_json(ARRAY(SELECT tz.name FROM pg_catalog.pg_timezone_names tz ORDER BY tz.name)) AS timezones`;
+
+export interface ServerFacts {
+  readonly pgVersion: PgVersion;
+  readonly missingSchemas: readonly string[];
+  readonly timezones: readonly string[];
+}
+
+/** Loads the server version and time zones, and lists which of `schemas` do not exist. */
+export async function queryServer(db: CatalogDb, schemas: readonly string[]): Promise<ServerFacts> {
+  const rows = rowsOf(await db.query(SERVER_SQL, [schemas]));
+  const row: Row = rows[0] ?? {};
+  return {
+    pgVersion: { num: num(row.version_num), version: str(row.version), full: str(row.full_version) },
+    missingSchemas: strArray(row.missing_schemas),
+    timezones: strArray(row.timezones),
+  };
+}
