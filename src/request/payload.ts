@@ -1,0 +1,246 @@
+// Request bodies of writes and RPC calls (JSON, CSV, url-encoded, raw) → the Payload PostgREST's ApiRequest carries.
+// Pure: it validates and measures the body, it never looks at the schema cache; whether a body is read at all
+// (not for GET/HEAD/DELETE) and which Content-Types are allowed is the caller's business.
+import { isUtf8 } from 'node:buffer';
+import { pgrst102InvalidBody } from '../errors/catalogue.js';
+import { type BodyMediaType, MT, toMime } from './media-type.js';
+import { csvToJson, utf8ErrorText } from './payload-csv.js';
+
+/**
+ * A parsed body. `keys` are the payload's column (or argument) names in PostgREST's order (ascending code points).
+ * - `json`: validated JSON for PostgreSQL as one bind parameter: the request text itself for an object or a non-empty
+ *   array of objects, `[]` for an empty array or a scalar, `{}` for an empty RPC body, built text for CSV/url-encoded.
+ * - `raw-json`: `columns=` was given, so the JSON text is passed on unparsed (PostgreSQL validates it); keys = columns.
+ * - `url-encoded`: an RPC form body, every pair in order (repeated keys feed a VARIADIC parameter).
+ * - `raw`: text/plain, text/xml (a string, or the bytes when they are not UTF-8, so PostgreSQL reports the encoding
+ *   error as it does for PostgREST) or application/octet-stream (the bytes) for a function's single unnamed parameter.
+ */
+export type Payload =
+  | {
+      readonly kind: 'json';
+      readonly json: string;
+      readonly keys: ReadonlySet<string>;
+      readonly isArray: boolean;
+      readonly rowCount: number;
+    }
+  | { readonly kind: 'raw-json'; readonly json: string; readonly keys: ReadonlySet<string>; readonly isArray: boolean }
+  | { readonly kind: 'url-encoded'; readonly params: readonly (readonly [string, string])[]; readonly keys: ReadonlySet<string> }
+  | { readonly kind: 'raw'; readonly bytes: Buffer | string };
+
+/** What decides how a body is read besides its media type. */
+export interface PayloadOptions {
+  /** POST to /rpc/fn: an empty JSON body means `{}`, url-encoded bodies keep repeated keys, raw media types are allowed. */
+  readonly isRpc: boolean;
+  /** The parsed `columns=` parameter; pass it only for POST, PATCH and RPC POST (PostgREST ignores it for PUT). */
+  readonly columns?: readonly string[] | undefined;
+  /**
+   * The function has one unnamed json/jsonb/text/xml/bytea parameter. PostgREST parses the body before it picks the
+   * function, so this changes nothing here; it is accepted so callers need not special-case it.
+   */
+  readonly rawParamFunction?: boolean | undefined;
+}
+
+const INVALID_JSON = 'Empty or invalid json';
+const KEYS_MISMATCH = 'All object keys must match';
+const EMPTY_ARRAY_JSON = '[]';
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** Reads a request body as PostgREST's ApiRequest does; every rejection is PGRST102 (HTTP 400) with PostgREST's message. */
+export function parsePayload(body: Buffer, contentType: BodyMediaType, opts: PayloadOptions): Payload {
+  switch (contentType) {
+    case 'json':
+      if (opts.columns !== undefined) return rawJson(body, opts.columns);
+      if (body.length === 0 && opts.isRpc) return { kind: 'json', json: '{}', keys: NO_KEYS, isArray: false, rowCount: 1 };
+      return parseJsonBody(body);
+    case 'csv': {
+      const csv = csvToJson(body);
+      return { kind: 'json', json: csv.json, keys: sortedKeys(csv.keys), isArray: true, rowCount: csv.rowCount };
+    }
+    case 'url-encoded':
+      return opts.isRpc ? urlEncodedArgs(body) : urlEncodedRow(body);
+    case 'text-plain':
+    case 'text-xml':
+      if (!opts.isRpc) throw notAcceptable(contentType);
+      return { kind: 'raw', bytes: isUtf8(body) ? body.toString('utf8') : body };
+    case 'octet-stream':
+      if (!opts.isRpc) throw notAcceptable(contentType);
+      return { kind: 'raw', bytes: body };
+  }
+}
+
+/** The payload's key set (PostgREST's `iColumns`): what overload resolution and the column list are computed from. */
+export function payloadKeys(payload: Payload): ReadonlySet<string> {
+  return payload.kind === 'raw' ? NO_KEYS : payload.keys;
+}
+
+function notAcceptable(contentType: 'text-plain' | 'text-xml' | 'octet-stream') {
+  const mt = contentType === 'text-plain' ? MT.textPlain : contentType === 'text-xml' ? MT.textXml : MT.octetStream;
+  return pgrst102InvalidBody(`Content-Type not acceptable: ${toMime(mt)}`);
+}
+
+// Characters JSON allows around values (RFC 8259 §2); the same test PostgREST uses to tell an object from an array.
+const isJsonSpace = (c: number | undefined): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+function rawJson(body: Buffer, columns: readonly string[]): Payload {
+  // PostgREST hands undecodable bytes to PostgreSQL, which rejects them (22021); a JS string cannot carry them.
+  if (!isUtf8(body)) throw pgrst102InvalidBody(INVALID_JSON);
+  let i = 0;
+  while (isJsonSpace(body[i])) i++;
+  return { kind: 'raw-json', json: body.toString('utf8'), keys: sortedKeys(columns), isArray: body[i] !== 123 };
+}
+
+// A `\uD8xx`–`\uDFxx` escape somewhere in the text: only then can JSON.parse produce a lone surrogate.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
+type JsonObject = { readonly [k: string]: Json };
+const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A JSON body: an object is one row, an array of objects with identical key sets is many rows, an empty array or any
+ * scalar is no rows (`[]`). Invalid JSON — including bytes that are not UTF-8 and escapes that leave a lone surrogate,
+ * which PostgREST's JSON parser also rejects — is "Empty or invalid json"; an array whose elements are not all objects
+ * with the first element's keys is "All object keys must match".
+ */
+function parseJsonBody(body: Buffer): Payload {
+  if (!isUtf8(body)) throw pgrst102InvalidBody(INVALID_JSON);
+  const text = body.toString('utf8');
+  let value: Json;
+  try {
+    value = JSON.parse(text) as Json;
+  } catch {
+    throw pgrst102InvalidBody(INVALID_JSON);
+  }
+  if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) throw pgrst102InvalidBody(INVALID_JSON);
+  if (isObject(value)) return { kind: 'json', json: text, keys: sortedKeys(Object.keys(value)), isArray: false, rowCount: 1 };
+  if (!Array.isArray(value)) return emptyArray();
+  const rows = value as readonly Json[];
+  const first = rows[0];
+  if (first === undefined) return emptyArray();
+  if (!isObject(first)) throw pgrst102InvalidBody(KEYS_MISMATCH);
+  const firstKeys = Object.keys(first);
+  const keySet = new Set(firstKeys);
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r];
+    if (!isObject(row)) throw pgrst102InvalidBody(KEYS_MISMATCH);
+    let count = 0;
+    for (const k in row) {
+      if (!keySet.has(k)) throw pgrst102InvalidBody(KEYS_MISMATCH);
+      count++;
+    }
+    if (count !== firstKeys.length) throw pgrst102InvalidBody(KEYS_MISMATCH);
+  }
+  return { kind: 'json', json: text, keys: sortedKeys(firstKeys), isArray: true, rowCount: rows.length };
+}
+
+function emptyArray(): Payload {
+  return { kind: 'json', json: EMPTY_ARRAY_JSON, keys: NO_KEYS, isArray: true, rowCount: 0 };
+}
+
+function hasLoneSurrogate(value: Json): boolean {
+  const stack: Json[] = [value];
+  for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v as readonly Json[]) stack.push(item);
+    } else if (isObject(v)) {
+      for (const k of Object.keys(v)) {
+        if (LONE_SURROGATE.test(k)) return true;
+        stack.push(v[k] as Json);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Splits `k=v&k2=v2` as PostgREST's query-string parser does: one leading `?` is dropped, `&` and `;` both separate,
+ * a pair without `=` has the empty value, `+` is a space, `%XX` is a byte (a malformed escape stays literal), and an
+ * empty piece after the last separator is no pair. Keys and values must then be UTF-8.
+ */
+function parseFormPairs(body: Buffer): (readonly [string, string])[] {
+  const pairs: (readonly [string, string])[] = [];
+  let pos = body[0] === 63 ? 1 : 0;
+  const end = body.length;
+  while (pos < end) {
+    let sep = pos;
+    let eq = -1;
+    for (; sep < end; sep++) {
+      const c = body[sep];
+      if (c === 38 || c === 59) break;
+      if (c === 61 && eq < 0) eq = sep;
+    }
+    if (eq >= 0) pairs.push([formText(body, pos, eq), formText(body, eq + 1, sep)]);
+    else pairs.push([formText(body, pos, sep), '']);
+    pos = sep + 1;
+  }
+  return pairs;
+}
+
+const hexValue = (c: number | undefined): number =>
+  c === undefined ? -1 : c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+
+function formText(body: Buffer, start: number, end: number): string {
+  let plain = true;
+  for (let i = start; i < end; i++) {
+    const c = body[i];
+    if (c === 43 || c === 37 || (c as number) > 127) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return body.toString('latin1', start, end);
+  const out = Buffer.allocUnsafe(end - start);
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = body[i] as number;
+    if (c === 43) out[n++] = 32;
+    else if (c === 37) {
+      const hi = hexValue(i + 1 < end ? body[i + 1] : undefined);
+      const lo = hexValue(i + 2 < end ? body[i + 2] : undefined);
+      if (hi >= 0 && lo >= 0) {
+        out[n++] = hi * 16 + lo;
+        i += 2;
+      } else out[n++] = c;
+    } else out[n++] = c;
+  }
+  const bytes = out.subarray(0, n);
+  // PostgREST's decoding throws here (an uncaught exception, HTTP 500); this rejects the body with the decoder's text.
+  if (!isUtf8(bytes)) throw pgrst102InvalidBody(utf8ErrorText(bytes));
+  return bytes.toString('utf8');
+}
+
+/** A url-encoded body for a table: one row whose values are all strings; a repeated key keeps its last value. */
+function urlEncodedRow(body: Buffer): Payload {
+  const row = new Map<string, string>();
+  for (const [k, v] of parseFormPairs(body)) row.set(k, v);
+  const parts: string[] = [];
+  for (const [k, v] of row) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  return { kind: 'json', json: `{${parts.join(',')}}`, keys: sortedKeys(row.keys()), isArray: false, rowCount: 1 };
+}
+
+/** A url-encoded body for a function: every pair in order, so repeated keys can fill a VARIADIC parameter. */
+function urlEncodedArgs(body: Buffer): Payload {
+  const params = parseFormPairs(body);
+  return { kind: 'url-encoded', params, keys: sortedKeys(params.map((p) => p[0])) };
+}
+
+// Sort key that turns UTF-16 code unit order into code point order (PostgREST's key sets are ordered by code point).
+const codePointUnit = (u: number): number => (u >= 0xe000 ? u - 0x800 : u >= 0xd800 ? u + 0x2000 : u);
+
+/** Compares strings by Unicode code points, the order of PostgREST's (Haskell Data.Set of Text) key sets. */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointUnit(x) - codePointUnit(y);
+  }
+  return a.length - b.length;
+}
+
+function sortedKeys(keys: Iterable<string>): ReadonlySet<string> {
+  return new Set([...new Set(keys)].sort(compareCodePoints));
+}
