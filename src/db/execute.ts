@@ -40,8 +40,14 @@ function send(client: pg.Client, st: Statement, usePrepared: boolean): Promise<p
   return client.query({ text: st.text, values: st.values as unknown[], ...(name ? { name } : {}) });
 }
 
-/** Runs the script; resolves with the main statement's result or rejects with the first PostgreSQL error. */
-export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<pg.QueryResult> {
+/** The results of a script: the main statement's and those of the statements before it. */
+export interface TxResult {
+  readonly main: pg.QueryResult;
+  readonly before: readonly pg.QueryResult[];
+}
+
+/** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
+export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
   const { client } = conn;
   const pending: Promise<pg.QueryResult>[] = [client.query(script.begin)];
   for (const st of script.before) pending.push(send(client, st, usePrepared));
@@ -56,9 +62,10 @@ export async function runTransaction(conn: PooledConnection, script: TxScript, u
     if (typeof script.end !== 'string') await client.query('ROLLBACK').catch(() => {});
     throw failure.reason;
   }
-  const result = (settled[mainIndex] as PromiseFulfilledResult<pg.QueryResult>).value;
+  const value = (i: number) => (settled[i] as PromiseFulfilledResult<pg.QueryResult>).value;
+  const main = value(mainIndex);
   if (typeof script.end !== 'string') {
-    await client.query(script.end(result) === 'commit' ? 'COMMIT' : 'ROLLBACK');
+    await client.query(script.end(main) === 'commit' ? 'COMMIT' : 'ROLLBACK');
   }
-  return result;
+  return { main, before: script.before.map((_, i) => value(i + 1)) };
 }

@@ -1,0 +1,117 @@
+// Starts and stops one server instance: app state (pool + schema cache), the API listener, the admin listener.
+// Wires stages together; the request pipeline itself lives in http/pipeline.ts.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from '../config/types.js';
+import { createApiServer } from '../http/server.js';
+import { handleRequest } from '../http/pipeline.js';
+import { createLogger, type Logger } from '../observe/log.js';
+import { AppState } from './state.js';
+import { VERSION } from './version.js';
+
+/** A started instance. */
+export interface App {
+  readonly state: AppState;
+  /** `http://host:port` of the API (loopback address when bound to all interfaces). */
+  readonly url: string;
+  readonly port: number;
+  readonly adminUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** `server-host` special values as PostgREST defines them, mapped to a Node bind address. */
+export function bindHost(host: string): string {
+  switch (host) {
+    case '*':
+    case '*6':
+    case '!6':
+      return '::';
+    case '*4':
+    case '!4':
+      return '0.0.0.0';
+    default:
+      return host;
+  }
+}
+
+function listen(server: Server, config: { port: number; host: string; socket?: string | undefined; socketMode?: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = () => {
+      server.off('error', reject);
+      resolve();
+    };
+    if (config.socket) server.listen({ path: config.socket, backlog: 2048 }, done);
+    else server.listen({ port: config.port, host: config.host, backlog: 2048, ipv6Only: config.host === '::' && false }, done);
+  });
+}
+
+function urlOf(server: Server, host: string): { url: string; port: number } {
+  const addr = server.address() as AddressInfo | string | null;
+  if (!addr || typeof addr === 'string') return { url: `unix:${addr ?? ''}`, port: 0 };
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return { url: `http://${shown}:${addr.port}`, port: addr.port };
+}
+
+/** Starts the instance: first schema-cache attempt, then the API port (as PostgREST v16 does), then the admin port. */
+export async function startApp(config: AppConfig, logger?: Logger): Promise<App> {
+  const log = logger ?? createLogger(config.logLevel);
+  log.log('info', `Starting postgrest-ts ${VERSION}...`);
+  const state = new AppState(config, log);
+  await state.start();
+
+  const common = { Server: `postgrest-ts/${VERSION}` };
+  const api = createApiServer(
+    (raw) => handleRequest(state, raw),
+    { maxBodyBytes: config.serverMaxBodySize, maxUrlLength: config.serverMaxUrlLength, maxHeaderBytes: config.serverMaxHeaderSize },
+    () => common,
+    (err) => log.log('error', `Unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+  );
+  const host = bindHost(config.serverHost);
+  await listen(api, { port: config.serverPort, host, socket: config.serverUnixSocket });
+  const { url, port } = urlOf(api, host);
+  log.log('info', `API server listening on ${config.serverUnixSocket ?? `${host}:${port}`}`);
+
+  let admin: Server | undefined;
+  let adminUrl: string | undefined;
+  if (config.adminServerPort !== undefined || config.adminServerUnixSocket) {
+    admin = createServer((req, res) => {
+      const status = adminStatus(req.url ?? '/', state, api);
+      res.writeHead(status.code, status.type ? { 'Content-Type': status.type } : {});
+      res.end(status.body ?? '');
+    });
+    const adminHost = bindHost(config.adminServerHost);
+    await listen(admin, { port: config.adminServerPort ?? 0, host: adminHost, socket: config.adminServerUnixSocket });
+    adminUrl = urlOf(admin, adminHost).url;
+    log.log('info', `Admin server listening on ${config.adminServerUnixSocket ?? adminUrl}`);
+  }
+
+  return {
+    state,
+    url,
+    port,
+    adminUrl,
+    async stop() {
+      // Graceful: stop accepting, let in-flight requests finish, close idle keep-alive sockets, then close the pool.
+      const closed = new Promise<void>((res) => api.close(() => res()));
+      api.closeIdleConnections();
+      admin?.close();
+      admin?.closeAllConnections();
+      const force = setTimeout(() => api.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(force);
+      await state.stop();
+    },
+  };
+}
+
+function adminStatus(path: string, state: AppState, api: Server): { code: number; body?: string; type?: string } {
+  switch (path) {
+    case '/live':
+      return { code: api.listening ? 200 : 500 };
+    case '/ready':
+      return { code: !api.listening ? 500 : state.status === 'ready' ? 200 : 503 };
+    default:
+      return { code: 404 };
+  }
+}

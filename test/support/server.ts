@@ -1,0 +1,45 @@
+// Starts postgrest-ts in-process against the test database prepared by test/run.ts, configured through PGRST_* variables
+// exactly as a user would; returns its URL and a stop function.
+import { type App, startApp } from '../../src/app/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/observe/log.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly app: App;
+  stop(): Promise<void>;
+}
+
+/** Environment for a server on the test database; `env` adds or overrides PGRST_* settings. */
+export function testEnv(env: Record<string, string> = {}): Record<string, string | undefined> {
+  const uri = process.env.PGRST_TEST_AUTH_URI;
+  if (!uri) throw new Error('PGRST_TEST_AUTH_URI is not set: run the tests through `npm test` (test/run.ts)');
+  return {
+    PGRST_DB_URI: uri,
+    PGRST_DB_SCHEMAS: 'test',
+    PGRST_DB_ANON_ROLE: 'postgrest_test_anonymous',
+    PGRST_SERVER_HOST: '127.0.0.1',
+    PGRST_SERVER_PORT: '0',
+    PGRST_DB_POOL: '4',
+    PGRST_LOG_LEVEL: process.env.PGRST_TEST_LOG_LEVEL ?? 'crit',
+    PGRST_JWT_SECRET: 'reallyreallyreallyreallyverysafe-test-secret',
+    ...env,
+  };
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = await loadConfig({ env: testEnv(env) });
+  const app = await startApp(config, createLogger(config.logLevel));
+  return { url: app.url.replace('localhost', '127.0.0.1'), app, stop: () => app.stop() };
+}
+
+/** GET (or any method) returning status, headers and parsed-or-raw body. */
+export async function request(
+  base: string,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+}
