@@ -8,8 +8,7 @@ import { runTransaction } from '../db/execute.js';
 import { buildApiRequest } from '../request/api-request.js';
 import { planRequest } from '../plan/plan.js';
 import { buildStatement } from '../sql/statement.js';
-import { buildResponse, type ResultRow } from '../response/response.js';
-import { plannedCount } from '../response/planned-count.js';
+import { buildResponse } from '../response/response.js';
 import { errorResponse } from '../response/error.js';
 import type { ApiResponse, RawRequest } from './types.js';
 
@@ -29,7 +28,7 @@ export async function handleRequest(state: AppState, raw: RawRequest): Promise<A
     let discard = false;
     try {
       const result = await runTransaction(conn, script, config.dbPreparedStatements);
-      return buildResponse(plan, request, result.main.rows[0] as ResultRow | undefined, config, plannedCount(result.before));
+      return buildResponse(plan, request, result);
     } catch (err) {
       discard = conn.broken || (!(err instanceof ApiError) && isConnectionError(err as PgErrorLike));
       throw err;

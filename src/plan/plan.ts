@@ -1,4 +1,4 @@
-// ApiRequest + SchemaCache → Plan: finds the target, negotiates the media type and builds the read tree.
+// ApiRequest + SchemaCache → Plan: finds the target and hands over to the planner of the request's kind.
 // No SQL text here; errors are the PGRST2xx/4xx PostgREST raises at planning time.
 import type { AppConfig } from '../config/types.js';
 import { pgrst127NotImplemented } from '../errors/catalogue.js';
@@ -6,29 +6,40 @@ import type { ApiRequest } from '../request/api-request.js';
 import { MT, type MediaType, negotiate } from '../request/media-type.js';
 import { restrictRange } from '../request/range.js';
 import { findTable, tableNotFound } from '../schema-cache/lookup.js';
-import type { SchemaCache } from '../schema-cache/types.js';
+import type { SchemaCache, Table } from '../schema-cache/types.js';
+import { planCall } from './call-plan.js';
+import { planMutation } from './mutate-plan.js';
 import { planRead } from './read-plan.js';
-import type { Plan } from './types.js';
+import type { Plan, ReadRequestPlan } from './types.js';
 
 /** Media types a table read can answer with, `offered[0]` answering `*` + `/*`. */
 const READ_MEDIA: readonly MediaType[] = [MT.json, MT.csv, MT.object, MT.objectStripped, MT.arrayStripped];
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, config: AppConfig): Plan {
-  if (req.target.kind === 'relation' && (req.action === 'read' || req.action === 'head')) {
-    const table = findTable(cache, req.schema, req.target.name);
-    if (!table) throw tableNotFound(cache, req.schema, req.target.name);
-    const media = negotiate(req.accept, READ_MEDIA);
-    const top = restrictRange(config.dbMaxRows, req.topRange);
-    const read = planRead(table, req.query, top, cache, req.schema, config);
-    return {
-      kind: 'read',
-      read,
-      media,
-      count: req.preferences.count,
-      headOnly: req.action === 'head',
-      maxRows: config.dbMaxRows,
-      preferences: req.preferences,
-    };
+  switch (req.target.kind) {
+    case 'routine':
+      return planCall(req, cache, config);
+    case 'relation': {
+      const table = findTable(cache, req.schema, req.target.name);
+      if (!table) throw tableNotFound(cache, req.schema, req.target.name);
+      if (req.action === 'read' || req.action === 'head') return planReadRequest(req, table, cache, config);
+      return planMutation(req, table, cache, config);
+    }
+    case 'root':
+      throw pgrst127NotImplemented('The root endpoint is served by the OpenAPI stage');
   }
-  throw pgrst127NotImplemented(`${req.method} on ${req.target.kind === 'root' ? '/' : req.target.kind} is not implemented yet`);
+}
+
+function planReadRequest(req: ApiRequest, table: Table, cache: SchemaCache, config: AppConfig): ReadRequestPlan {
+  const media = negotiate(req.accept, READ_MEDIA);
+  const top = restrictRange(config.dbMaxRows, req.topRange);
+  return {
+    kind: 'read',
+    read: planRead(table, req.query, top, cache, req.schema, config),
+    media,
+    count: req.preferences.count,
+    headOnly: req.action === 'head',
+    maxRows: config.dbMaxRows,
+    preferences: req.preferences,
+  };
 }

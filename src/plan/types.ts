@@ -5,6 +5,8 @@ import type { MediaType } from '../request/media-type.js';
 import type { Field, Filter, LogicTree, OrderTerm, SelectField } from '../request/query-types.js';
 import type { NonnegRange } from '../request/range.js';
 import type { Relationship, Table } from '../schema-cache/types.js';
+import type { CallPlan } from './call-types.js';
+import type { MutatePlan } from './mutate-types.js';
 
 /** A relation read: what to select, which rows, in which order, which window; embeds as children. */
 export interface ReadPlan {
@@ -57,7 +59,7 @@ export interface ReadRequestPlan {
   readonly preferences: Preferences;
 }
 
-export type Plan = ReadRequestPlan;
+export type Plan = ReadRequestPlan | MutatePlan | CallPlan;
 
 /** Helper for fields used by filters and order terms. */
 export type { Field };

@@ -47,16 +47,20 @@ export function limitClause(node: ReadPlan): Fragment {
   return sql`${l}${o}`;
 }
 
-/** `FROM "schema"."table" AS "alias"`. */
-export function fromClause(node: ReadPlan): Fragment {
-  return sql`FROM ${qualified(node.table.schema, node.table.name)} AS ${ident(node.alias)}`;
+/** `FROM "schema"."table" AS "alias"`, or `FROM <source> AS "alias"` (mutation results, function calls). */
+export function fromClause(node: ReadPlan, source?: Fragment): Fragment {
+  return sql`FROM ${source ?? qualified(node.table.schema, node.table.name)} AS ${ident(node.alias)}`;
 }
 
-/** The full SELECT of a top-level read node and, separately, its WHERE conditions (reused by counts). */
-export function readSelect(node: ReadPlan): { select: Fragment; conditions: Fragment[] } {
+/**
+ * The full SELECT of a top-level read node and, separately, its FROM + WHERE (reused by counts). `source` replaces the
+ * relation (e.g. a mutation's RETURNING CTE or a function call), keeping the node's alias and columns.
+ */
+export function readSelect(node: ReadPlan, source?: Fragment): { select: Fragment; countFrom: Fragment } {
   const scope = scopeOf(node);
   const conditions = whereConditions(node, scope);
   const list = selectList(node, scope);
-  const select = sql`SELECT ${join(list, ', ')} ${fromClause(node)}${whereClause(conditions)}${orderClause(node, scope)}${limitClause(node)}`;
-  return { select, conditions };
+  const from = fromClause(node, source);
+  const select = sql`SELECT ${join(list, ', ')} ${from}${whereClause(conditions)}${orderClause(node, scope)}${limitClause(node)}`;
+  return { select, countFrom: sql`${from}${whereClause(conditions)}` };
 }
