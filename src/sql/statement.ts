@@ -10,16 +10,25 @@ import { mutateScript } from './mutate-statement.js';
 import { readScript } from './read-statement.js';
 import { txSettingsStatement } from './tx-settings.js';
 
+/** What every script builder may need besides its plan. */
+export interface ScriptContext {
+  readonly req: ApiRequest;
+  readonly auth: AuthResult;
+  readonly config: AppConfig;
+  /** The default request settings statement (no extra settings). */
+  readonly settings: Statement;
+}
+
 /** Everything the transaction sends for this plan. */
 export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig): TxScript {
-  const settings = requestSettings(req, auth, config, []);
+  const ctx: ScriptContext = { req, auth, config, settings: requestSettings(req, auth, config, []) };
   switch (plan.kind) {
     case 'read':
-      return readScript(plan, settings);
+      return readScript(plan, ctx.settings);
     case 'mutate':
-      return mutateScript(plan, settings);
+      return mutateScript(plan, ctx);
     case 'call':
-      return callScript(plan, settings);
+      return callScript(plan, ctx);
   }
 }
 
