@@ -29,7 +29,10 @@ export interface MetricsOptions {
 export interface Metrics {
   readonly registry: Registry;
   readonly contentType: string;
-  /** One schema cache load: counts SUCCESS or FAIL; a success also records its duration in seconds. */
+  /**
+   * One schema cache load: counts SUCCESS or FAIL; a success also records its duration in seconds. (PostgREST v16
+   * stores the milliseconds it spends summarising the loaded cache there; we keep to the name and help text.)
+   */
   observeSchemaCacheLoad(ok: boolean, seconds?: number): void;
   /** One pool acquisition timeout (PGRST003); do not also report `timeouts` through `poolStats`. */
   poolTimeout(): void;
