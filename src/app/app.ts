@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/types.js';
 import { createApiServer } from '../http/server.js';
 import { handleRequest } from '../http/pipeline.js';
 import { createLogger, type Logger } from '../observe/log.js';
+import { schemaCacheToJson } from '../schema-cache/dump.js';
 import { AppState } from './state.js';
 import { VERSION } from './version.js';
 
@@ -76,9 +77,16 @@ export async function startApp(config: AppConfig, logger?: Logger): Promise<App>
   let adminUrl: string | undefined;
   if (config.adminServerPort !== undefined || config.adminServerUnixSocket) {
     admin = createServer((req, res) => {
-      const status = adminStatus(req.url ?? '/', state, api);
-      res.writeHead(status.code, status.type ? { 'Content-Type': status.type } : {});
-      res.end(status.body ?? '');
+      adminStatus(req.url ?? '/', state, api).then(
+        (status) => {
+          res.writeHead(status.code, status.type ? { 'Content-Type': status.type } : {});
+          res.end(status.body ?? '');
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
     });
     const adminHost = bindHost(config.adminServerHost);
     await listen(admin, { port: config.adminServerPort ?? 0, host: adminHost, socket: config.adminServerUnixSocket });
@@ -105,12 +113,20 @@ export async function startApp(config: AppConfig, logger?: Logger): Promise<App>
   };
 }
 
-function adminStatus(path: string, state: AppState, api: Server): { code: number; body?: string; type?: string } {
+async function adminStatus(path: string, state: AppState, api: Server): Promise<{ code: number; body?: string; type?: string }> {
   switch (path) {
     case '/live':
       return { code: api.listening ? 200 : 500 };
     case '/ready':
       return { code: !api.listening ? 500 : state.status === 'ready' ? 200 : 503 };
+    case '/metrics':
+      return { code: 200, body: await state.metrics.render(), type: state.metrics.contentType };
+    case '/schema_cache': {
+      const cache = state.currentSchemaCache();
+      return cache
+        ? { code: 200, body: JSON.stringify(schemaCacheToJson(cache)), type: 'application/json; charset=utf-8' }
+        : { code: 503 };
+    }
     default:
       return { code: 404 };
   }

@@ -7,8 +7,10 @@ import { ApiError } from '../errors/api-error.js';
 import type { Logger } from '../observe/log.js';
 import { loadSchemaCache } from '../schema-cache/load.js';
 import type { SchemaCache } from '../schema-cache/types.js';
+import { schemaCacheSummary } from '../schema-cache/dump.js';
 import { type Authenticator, createAuthenticator } from '../auth/authenticate.js';
 import { clientConfigFor } from './connect.js';
+import { createMetrics, type Metrics } from '../observe/metrics.js';
 
 /** What one request sees, start to finish: reloads replace the whole object, never mutate it. */
 export interface Snapshot {
@@ -24,6 +26,7 @@ const MAX_BACKOFF_S = 32;
 export class AppState {
   readonly pool: Pool;
   readonly log: Logger;
+  readonly metrics: Metrics;
   #config: AppConfig;
   #snapshot: Snapshot | undefined;
   #status: Status = 'loading';
@@ -31,11 +34,11 @@ export class AppState {
   #loop: Promise<void> | undefined;
   #stopped = false;
   #wake: (() => void) | undefined;
-  schemaCacheLoads = { success: 0, fail: 0, lastMs: 0 };
 
   constructor(config: AppConfig, log: Logger) {
     this.#config = config;
     this.log = log;
+    this.metrics = createMetrics({ poolMax: config.dbPool, poolStats: () => this.pool.stats() });
     this.pool = new Pool({
       clientConfig: clientConfigFor(config),
       size: config.dbPool,
@@ -52,6 +55,11 @@ export class AppState {
 
   get config(): AppConfig {
     return this.#config;
+  }
+
+  /** The loaded schema cache, if any (admin /schema_cache). */
+  currentSchemaCache(): SchemaCache | undefined {
+    return this.#snapshot?.schemaCache;
   }
 
   /** The snapshot to serve a request with, or the 503 PostgREST answers while it has none / is recovering. */
@@ -139,14 +147,19 @@ export class AppState {
     try {
       await client.connect();
       const schemaCache = await loadSchemaCache(client, { schemas: config.dbSchemas, extraSearchPath: config.dbExtraSearchPath });
-      const authenticator = this.#snapshot?.config === config ? this.#snapshot.authenticator : createAuthenticator(config);
+      const authenticator =
+        this.#snapshot?.config === config
+          ? this.#snapshot.authenticator
+          : createAuthenticator(config, { lookup: (hit) => this.metrics.jwtCacheLookup(hit), evict: () => this.metrics.jwtCacheEviction() });
       this.#snapshot = { config, schemaCache, authenticator };
-      this.schemaCacheLoads.success++;
-      this.schemaCacheLoads.lastMs = performance.now() - t0;
-      this.log.log('info', `Schema cache loaded in ${this.schemaCacheLoads.lastMs.toFixed(1)} milliseconds`);
+      const ms = performance.now() - t0;
+      this.metrics.observeSchemaCacheLoad(true, ms / 1000);
+      this.log.log('info', `Schema cache queried in ${schemaCache.timings.queriedMs.toFixed(1)} milliseconds`);
+      this.log.log('info', `Schema cache loaded ${schemaCacheSummary(schemaCache)}`);
+      this.log.log('info', `Schema cache loaded in ${ms.toFixed(1)} milliseconds`);
       this.pool.flush();
     } catch (err) {
-      this.schemaCacheLoads.fail++;
+      this.metrics.observeSchemaCacheLoad(false);
       throw err;
     } finally {
       await client.end().catch(() => {});

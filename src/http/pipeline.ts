@@ -1,43 +1,138 @@
-// THE request pipeline: RawRequest → route → auth → ApiRequest → plan (schema cache) → SQL → transaction → response.
-// Each stage is a call into its own module; this file only sequences them and turns any failure into an error response.
+// THE request pipeline: RawRequest → CORS → auth → ApiRequest → plan (schema cache) → SQL → transaction → response,
+// then the cross-cutting headers (CORS, trace, Server-Timing) and the access log. Each stage lives in its own module;
+// this file only sequences them and turns any failure into an error response.
 import type { AppState, Snapshot } from '../app/state.js';
+import type { AuthResult } from '../auth/authenticate.js';
+import type { TxScript } from '../db/execute.js';
+import { runTransaction } from '../db/execute.js';
 import { ApiError } from '../errors/api-error.js';
 import { pgrstX00Internal } from '../errors/catalogue.js';
-import { isConnectionError, pgErrorToApiError, type PgErrorLike } from '../errors/sqlstate.js';
-import { runTransaction } from '../db/execute.js';
-import { buildApiRequest } from '../request/api-request.js';
+import { isConnectionError, type PgErrorLike, pgErrorToApiError } from '../errors/sqlstate.js';
+import { accessLogLine, serverTimingHeader } from '../observe/access-log.js';
 import { planRequest } from '../plan/plan.js';
-import { buildStatement } from '../sql/statement.js';
-import { buildResponse } from '../response/response.js';
+import { type ApiRequest, buildApiRequest } from '../request/api-request.js';
 import { errorResponse } from '../response/error.js';
+import { optionsResponse } from '../response/options.js';
+import { buildResponse } from '../response/response.js';
+import { allContents, type RootContents, rootResponse } from '../response/root.js';
+import { privilegesStatement } from '../sql/root-privileges.js';
+import { buildStatement, requestSettings } from '../sql/statement.js';
+import { corsHeaders } from './cors.js';
 import type { ApiResponse, RawRequest } from './types.js';
+
+/** Stage durations in milliseconds, for Server-Timing. */
+interface Timings {
+  jwt: number;
+  parse: number;
+  plan: number;
+  transaction: number;
+  response: number;
+}
 
 /** Serves one request; never throws. */
 export async function handleRequest(state: AppState, raw: RawRequest): Promise<ApiResponse> {
-  let snapshot: Snapshot | undefined;
-  let authenticated = false;
+  const config = state.config;
+  const cors = corsHeaders(raw, config.serverCorsAllowedOrigins);
+  if (cors?.preflight) return finish(state, raw, { status: 200, headers: { ...cors.headers }, body: '' }, undefined, undefined);
+  const timings: Timings = { jwt: 0, parse: 0, plan: 0, transaction: 0, response: 0 };
+  let auth: AuthResult | undefined;
+  let response: ApiResponse;
   try {
-    snapshot = state.snapshot();
-    const { config, schemaCache, authenticator } = snapshot;
-    const auth = authenticator.authenticateSync(raw.headers['authorization'], Math.floor(Date.now() / 1000));
-    authenticated = auth.authenticated;
-    const request = buildApiRequest(raw, config);
-    const plan = planRequest(request, schemaCache, config);
-    const script = buildStatement(plan, request, auth, config);
-    const conn = await state.pool.acquire();
-    let discard = false;
-    try {
-      const result = await runTransaction(conn, script, config.dbPreparedStatements);
-      return buildResponse(plan, request, result);
-    } catch (err) {
-      discard = conn.broken || (!(err instanceof ApiError) && isConnectionError(err as PgErrorLike));
-      throw err;
-    } finally {
-      state.pool.release(conn, discard);
-    }
+    const snapshot = state.snapshot();
+    const t0 = performance.now();
+    auth = snapshot.authenticator.authenticateSync(raw.headers['authorization'], Math.floor(Date.now() / 1000));
+    const t1 = performance.now();
+    const request = buildApiRequest(raw, snapshot.config);
+    timings.jwt = t1 - t0;
+    timings.parse = performance.now() - t1;
+    response = await serve(state, snapshot, request, auth, timings);
   } catch (err) {
-    return errorResponse(toApiError(err, state, authenticated), snapshot?.config.clientErrorVerbosity ?? state.config.clientErrorVerbosity);
+    response = errorResponse(toApiError(err, state, auth?.authenticated ?? false), config.clientErrorVerbosity);
   }
+  if (cors) response = { ...response, headers: { ...response.headers, ...cors.headers } };
+  return finish(state, raw, response, auth, config.serverTimingEnabled ? timings : undefined);
+}
+
+async function serve(state: AppState, snapshot: Snapshot, request: ApiRequest, auth: AuthResult, timings: Timings): Promise<ApiResponse> {
+  const { config, schemaCache } = snapshot;
+  if (request.action === 'options') return optionsResponse(request, schemaCache);
+  if (request.target.kind === 'root') {
+    const contents =
+      config.openapiMode === 'follow-privileges'
+        ? await visibleContents(state, snapshot, request, auth)
+        : allContents(schemaCache, request.schema);
+    return rootResponse(request, schemaCache, config, contents);
+  }
+  let t = performance.now();
+  const plan = planRequest(request, schemaCache, config);
+  const script = buildStatement(plan, request, auth, config);
+  timings.plan = performance.now() - t;
+  t = performance.now();
+  const result = await transact(state, script, config.dbPreparedStatements);
+  timings.transaction = performance.now() - t;
+  t = performance.now();
+  const response = buildResponse(plan, request, result);
+  timings.response = performance.now() - t;
+  return response;
+}
+
+/** Runs a script on a pooled connection; a connection that failed is discarded. */
+async function transact(state: AppState, script: TxScript, prepared: boolean) {
+  const conn = await state.pool.acquire();
+  let discard = false;
+  try {
+    return await runTransaction(conn, script, prepared);
+  } catch (err) {
+    discard = conn.broken || (!(err instanceof ApiError) && isConnectionError(err as PgErrorLike));
+    throw err;
+  } finally {
+    state.pool.release(conn, discard);
+  }
+}
+
+/** Tables and routines of the schema the request's role may use (openapi-mode = follow-privileges). */
+async function visibleContents(state: AppState, snapshot: Snapshot, req: ApiRequest, auth: AuthResult): Promise<RootContents> {
+  const all = allContents(snapshot.schemaCache, req.schema);
+  const script: TxScript = {
+    begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY',
+    before: [requestSettings(req, auth, snapshot.config, [])],
+    main: privilegesStatement(req.schema),
+    end: 'commit',
+  };
+  const result = await transact(state, script, snapshot.config.dbPreparedStatements);
+  const visible = JSON.parse(String(result.main.rows[0]?.['body'] ?? '{}')) as { tables?: string[]; routines?: string[] };
+  const tables = new Set(visible.tables ?? []);
+  const routines = new Set(visible.routines ?? []);
+  return { tables: all.tables.filter((t) => tables.has(t.name)), routines: all.routines.filter((r) => routines.has(r.name)) };
+}
+
+/** Adds the trace and Server-Timing headers and writes the access log line. */
+function finish(state: AppState, raw: RawRequest, response: ApiResponse, auth: AuthResult | undefined, timings: Timings | undefined): ApiResponse {
+  const config = state.config;
+  let headers = response.headers;
+  const trace = config.serverTraceHeader;
+  if (trace || timings) {
+    const extra: Record<string, string> = {};
+    if (trace) extra[trace] = raw.headers[trace.toLowerCase()] ?? '';
+    if (timings) extra['Server-Timing'] = serverTimingHeader(timings);
+    headers = { ...headers, ...extra };
+  }
+  state.log.access(response.status, () =>
+    accessLogLine(
+      {
+        remoteAddress: raw.remoteAddress || undefined,
+        role: auth?.role,
+        method: raw.method,
+        target: raw.rawQuery ? `${raw.path}?${raw.rawQuery}` : raw.path,
+        status: response.status,
+        contentLength: response.body === null || raw.method === 'HEAD' ? undefined : Buffer.byteLength(response.body),
+        referer: raw.headers['referer'],
+        userAgent: raw.headers['user-agent'],
+      },
+      new Date(),
+    ),
+  );
+  return headers === response.headers ? response : { ...response, headers };
 }
 
 function toApiError(err: unknown, state: AppState, authenticated: boolean): ApiError {

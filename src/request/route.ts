@@ -14,7 +14,7 @@ export function route(rawPath: string): Target {
   const segments = rawPath.split('/').slice(1);
   if (segments.length === 1 && segments[0] === '') return { kind: 'root' };
   const decoded = segments.map(decodeSegment);
-  if (decoded.length === 1 && decoded[0]) return { kind: 'relation', name: decoded[0] };
+  if (decoded.length === 1 && decoded[0] && decoded[0] !== 'rpc') return { kind: 'relation', name: decoded[0] };
   if (decoded.length === 2 && decoded[0] === 'rpc' && decoded[1]) return { kind: 'routine', name: decoded[1] };
   throw invalidPath();
 }
