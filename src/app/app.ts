@@ -7,7 +7,9 @@ import { createApiServer } from '../http/server.js';
 import { handleRequest } from '../http/pipeline.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { schemaCacheToJson } from '../schema-cache/dump.js';
-import { AppState } from './state.js';
+import { clientConfigFor } from './connect.js';
+import { startListener } from './listener.js';
+import { AppState, type ReadBaseConfig } from './state.js';
 import { VERSION } from './version.js';
 
 /** A started instance. */
@@ -55,11 +57,23 @@ function urlOf(server: Server, host: string): { url: string; port: number } {
 }
 
 /** Starts the instance: first schema-cache attempt, then the API port (as PostgREST v16 does), then the admin port. */
-export async function startApp(config: AppConfig, logger?: Logger): Promise<App> {
+export async function startApp(config: AppConfig, logger?: Logger, readBase?: ReadBaseConfig): Promise<App> {
   const log = logger ?? createLogger(config.logLevel);
   log.log('info', `Starting postgrest-ts ${VERSION}...`);
-  const state = new AppState(config, log);
+  const state = new AppState(config, log, readBase);
   await state.start();
+  const listener = config.dbChannelEnabled
+    ? startListener({
+        clientConfig: clientConfigFor(config),
+        channel: config.dbChannel,
+        log,
+        onNotify: (payload) => {
+          if (payload === '' || payload === 'reload schema') void state.reloadSchema();
+          else if (payload === 'reload config') void state.reloadConfig();
+        },
+        onReconnect: () => void state.reloadSchema(),
+      })
+    : undefined;
 
   const common = { Server: `postgrest-ts/${VERSION}` };
   const api = createApiServer(
@@ -108,6 +122,7 @@ export async function startApp(config: AppConfig, logger?: Logger): Promise<App>
       const force = setTimeout(() => api.closeAllConnections(), 10_000);
       await closed;
       clearTimeout(force);
+      await listener?.stop();
       await state.stop();
     },
   };

@@ -9,7 +9,7 @@ import { VERSION } from '../app/version.js';
 import { dumpConfig } from '../config/dump.js';
 import { exampleConfig } from '../config/example.js';
 import { loadConfig } from '../config/load.js';
-import type { AppConfig } from '../config/types.js';
+import { type AppConfig, defaultConfig } from '../config/types.js';
 import { type Demo, startDemo } from '../demo/demo.js';
 import { createLogger } from '../observe/log.js';
 import { schemaCacheToJson } from '../schema-cache/dump.js';
@@ -62,27 +62,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (values['dump-config']) return out(dumpConfig(config).trimEnd());
   if (values.ready) return ready(config);
 
-  const dbUriGiven = process.env.PGRST_DB_URI !== undefined || config.dbUri !== 'postgresql://' || file !== undefined;
+  // The embedded demo database is used only when no db-uri is configured (by file or environment).
   let demo: Demo | undefined;
-  if (!dbUriGiven || config.dbUri === 'postgresql://') {
-    if (file === undefined && process.env.PGRST_DB_URI === undefined) {
-      const dir = resolve(values['demo-dir'] ?? '.postgrest-ts/demo');
-      try {
-        demo = await startDemo(dir, values['demo-reset'] ?? false);
-      } catch (err) {
-        process.stderr.write(`Could not start the embedded demo database in ${dir}: ${(err as Error).message}\n`);
-        return 1;
-      }
-      config = {
-        ...config,
-        dbUri: demo.dbUri,
-        dbSchemas: demo.schemas,
-        dbAnonRole: config.dbAnonRole ?? demo.anonRole,
-        jwtSecret: config.jwtSecret ?? demo.jwtSecret,
-        jwtSecretBytes: config.jwtSecretBytes ?? new TextEncoder().encode(demo.jwtSecret),
-        logLevel: process.env.PGRST_LOG_LEVEL ? config.logLevel : 'info',
-      };
+  if (process.env.PGRST_DB_URI === undefined && config.dbUri === defaultConfig().dbUri) {
+    const dir = resolve(values['demo-dir'] ?? '.postgrest-ts/demo');
+    try {
+      demo = await startDemo(dir, values['demo-reset'] ?? false);
+    } catch (err) {
+      process.stderr.write(`Could not start the embedded demo database in ${dir}: ${(err as Error).message}\n`);
+      return 1;
     }
+    config = withDemo(config, demo);
   }
   if (values['dump-schema']) {
     try {
@@ -95,6 +85,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   }
   return serve(config, demo);
+}
+
+/** The demo's database, schema, roles and secret over whatever the file and environment say. */
+function withDemo(config: AppConfig, demo: Demo): AppConfig {
+  return {
+    ...config,
+    dbUri: demo.dbUri,
+    dbSchemas: process.env.PGRST_DB_SCHEMAS ? config.dbSchemas : demo.schemas,
+    dbAnonRole: config.dbAnonRole ?? demo.anonRole,
+    jwtSecret: config.jwtSecret ?? demo.jwtSecret,
+    jwtSecretBytes: config.jwtSecretBytes ?? new TextEncoder().encode(demo.jwtSecret),
+    logLevel: process.env.PGRST_LOG_LEVEL ? config.logLevel : 'info',
+  };
 }
 
 function parse(argv: readonly string[]) {
@@ -157,7 +160,10 @@ async function serve(config: AppConfig, demo: Demo | undefined): Promise<number>
   const log = createLogger(config.logLevel);
   let app: App;
   try {
-    app = await startApp(config, log);
+    app = await startApp(config, log, async (prev) => {
+      const next = await loadConfig({ file: prev.configFilePath, env: process.env, prevDbUri: prev.dbUri });
+      return demo ? withDemo(next, demo) : next;
+    });
   } catch (err) {
     log.log('crit', `Could not start: ${(err as Error).message}`);
     await demo?.postgres.stop();
@@ -186,6 +192,10 @@ async function serve(config: AppConfig, demo: Demo | undefined): Promise<number>
     process.on('SIGUSR1', () => {
       log.log('info', 'Schema cache reload requested (SIGUSR1)');
       void app.state.reloadSchema();
+    });
+    process.on('SIGUSR2', () => {
+      log.log('info', 'Config reload requested (SIGUSR2)');
+      void app.state.reloadConfig();
     });
   });
 }
