@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type App, startApp } from '../app/app.js';
 import { clientConfigFor } from '../app/connect.js';
+import { answerPrimary, isWorker, runPrimary, workerCount } from '../app/cluster.js';
 import { VERSION } from '../app/version.js';
+import { serveMetricsToPrimary } from '../observe/metrics.js';
 import { dumpConfig } from '../config/dump.js';
 import { exampleConfig } from '../config/example.js';
 import { loadConfig } from '../config/load.js';
@@ -158,6 +160,16 @@ async function ready(config: AppConfig): Promise<number> {
 
 async function serve(config: AppConfig, demo: Demo | undefined): Promise<number> {
   const log = createLogger(config.logLevel);
+  if (!isWorker() && workerCount(config) > 1) {
+    const env: Record<string, string> = demo
+      ? { PGRST_DB_URI: config.dbUri, PGRST_DB_SCHEMAS: config.dbSchemas.join(','), PGRST_DB_ANON_ROLE: config.dbAnonRole ?? '', PGRST_JWT_SECRET: config.jwtSecret ?? '' }
+      : {};
+    if (demo) printDemoHelp(`http://localhost:${config.serverPort}`, demo);
+    return runPrimary(config, log, env, async () => {
+      await demo?.postgres.stop();
+    });
+  }
+  if (isWorker()) config = { ...config, adminServerPort: undefined, adminServerUnixSocket: undefined };
   let app: App;
   try {
     app = await startApp(config, log, async (prev) => {
@@ -168,6 +180,10 @@ async function serve(config: AppConfig, demo: Demo | undefined): Promise<number>
     log.log('crit', `Could not start: ${(err as Error).message}`);
     await demo?.postgres.stop();
     return 1;
+  }
+  if (isWorker()) {
+    serveMetricsToPrimary(app.state.metrics);
+    answerPrimary(() => app.state.status === 'ready');
   }
   if (demo) printDemoHelp(app.url, demo);
   return new Promise<number>((resolveExit) => {
