@@ -1,5 +1,6 @@
 // Starts and stops one server instance: app state (pool + schema cache), the API listener, the admin listener.
 // Wires stages together; the request pipeline itself lives in http/pipeline.ts.
+import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../config/types.js';
@@ -37,15 +38,21 @@ export function bindHost(host: string): string {
   }
 }
 
+/** Listens on a unix socket (replacing a stale file, then chmod to the configured mode) or on host:port. */
 function listen(server: Server, config: { port: number; host: string; socket?: string | undefined; socketMode?: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     const done = () => {
       server.off('error', reject);
+      if (config.socket && config.socketMode !== undefined) chmodSync(config.socket, config.socketMode);
       resolve();
     };
-    if (config.socket) server.listen({ path: config.socket, backlog: 2048 }, done);
-    else server.listen({ port: config.port, host: config.host, backlog: 2048, ipv6Only: config.host === '::' && false }, done);
+    if (config.socket) {
+      rmSync(config.socket, { force: true });
+      server.listen({ path: config.socket, backlog: 2048 }, done);
+    } else {
+      server.listen({ port: config.port, host: config.host, backlog: 2048 }, done);
+    }
   });
 }
 
@@ -83,7 +90,7 @@ export async function startApp(config: AppConfig, logger?: Logger, readBase?: Re
     (err) => log.log('error', `Unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   );
   const host = bindHost(config.serverHost);
-  await listen(api, { port: config.serverPort, host, socket: config.serverUnixSocket });
+  await listen(api, { port: config.serverPort, host, socket: config.serverUnixSocket, socketMode: config.serverUnixSocketMode });
   const { url, port } = urlOf(api, host);
   log.log('info', `API server listening on ${config.serverUnixSocket ?? `${host}:${port}`}`);
 
@@ -103,7 +110,7 @@ export async function startApp(config: AppConfig, logger?: Logger, readBase?: Re
       );
     });
     const adminHost = bindHost(config.adminServerHost);
-    await listen(admin, { port: config.adminServerPort ?? 0, host: adminHost, socket: config.adminServerUnixSocket });
+    await listen(admin, { port: config.adminServerPort ?? 0, host: adminHost, socket: config.adminServerUnixSocket, socketMode: config.adminServerUnixSocketMode });
     adminUrl = urlOf(admin, adminHost).url;
     log.log('info', `Admin server listening on ${config.adminServerUnixSocket ?? adminUrl}`);
   }

@@ -175,3 +175,30 @@ describe('database unreachable', () => {
     }
   });
 });
+
+describe('unix socket', () => {
+  test('server-unix-socket serves the API on a socket file with the configured mode', async () => {
+    const { mkdtempSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const socket = join(mkdtempSync(join(tmpdir(), 'pgrst-sock-')), 'api.sock');
+    const s = await startTestServer({ PGRST_SERVER_UNIX_SOCKET: socket, PGRST_SERVER_UNIX_SOCKET_MODE: '660' });
+    try {
+      assert.equal(statSync(socket).mode & 0o777, 0o660);
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = httpRequest({ socketPath: socket, path: '/items?select=id&id=eq.2' }, (res) => {
+          let text = '';
+          res.on('data', (d) => {
+            text += d;
+          });
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.deepEqual(JSON.parse(body), [{ id: 2 }]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
