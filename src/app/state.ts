@@ -206,12 +206,17 @@ export class AppState {
     try {
       await client.connect();
       const config = base.dbConfig ? applyDbSettings(base, await readDbSettings(client, base, this.log)) : base;
-      const schemaCache = await loadSchemaCache(client, { schemas: config.dbSchemas, extraSearchPath: config.dbExtraSearchPath });
+      const schemaCache = await loadSchemaCache(client, { schemas: config.dbSchemas, extraSearchPath: config.dbExtraSearchPath, roleSettings: config.dbConfig });
       const previous = this.#snapshot;
-      const authenticator =
-        previous && sameAuthConfig(previous.config, config)
-          ? previous.authenticator
-          : createAuthenticator(config, { lookup: (hit) => this.metrics.jwtCacheLookup(hit), evict: () => this.metrics.jwtCacheEviction() });
+      let authenticator = previous?.authenticator;
+      if (!authenticator || !previous || !sameAuthConfig(previous.config, config)) {
+        authenticator = createAuthenticator(config, {
+          lookup: (hit) => this.metrics.jwtCacheLookup(hit),
+          evict: () => this.metrics.jwtCacheEviction(),
+          jwksError: (message) => this.log.log('error', message),
+        });
+        await authenticator.ready();
+      }
       if (previous && previous.config.logLevel !== config.logLevel) this.log.level = config.logLevel;
       this.#snapshot = { config, schemaCache, authenticator };
       this.#config = config;
@@ -238,6 +243,7 @@ function sameAuthConfig(a: AppConfig, b: AppConfig): boolean {
     a.jwtAud === b.jwtAud &&
     a.jwtRoleClaimKey === b.jwtRoleClaimKey &&
     a.jwtCacheMaxEntries === b.jwtCacheMaxEntries &&
+    a.jwtJwksUrl === b.jwtJwksUrl &&
     a.dbAnonRole === b.dbAnonRole
   );
 }

@@ -1,7 +1,10 @@
 // The auth stage: Authorization header → {role, claims} with PostgREST's rules (Bearer extraction, JWT
-// cache, claim validation, role claim, anon fallback). Pure and database-free; errors are ApiError.
+// cache, claim validation, role claim, anon fallback). Database-free; errors are ApiError. Its only I/O is the
+// optional background fetch of jwt-jwks-url (jwks-url.ts), which no request waits for in authenticateSync.
+import { ApiError } from '../errors/api-error.js';
 import { pgrst300JwtSecretMissing, pgrst302JwtTokenRequired } from '../errors/catalogue.js';
 import { type CacheListener, type CacheStats, SieveCache } from './cache.js';
+import { JwksSource } from './jwks-url.js';
 import { decodeJwt, type JwtClaims } from './jwt.js';
 import { validateClaims } from './jwt-claims.js';
 import { buildKeySet, type KeySet } from './keys.js';
@@ -17,6 +20,16 @@ export interface AuthConfig {
   readonly jwtRoleClaimKey: string;
   readonly jwtCacheMaxEntries: number;
   readonly dbAnonRole?: string | undefined;
+  /** postgrest-ts extension: a JWK Set URL whose keys verify tokens besides jwt-secret's. */
+  readonly jwtJwksUrl?: string | undefined;
+  /** Seconds a fetched JWK Set is reused (default 600). */
+  readonly jwtJwksCacheSeconds?: number | undefined;
+}
+
+/** Observers and injected I/O: JWT cache lookups/evictions, JWKS fetch failures, and the fetch to use (tests). */
+export interface AuthHooks extends CacheListener {
+  readonly jwksError?: ((message: string) => void) | undefined;
+  readonly fetch?: typeof fetch | undefined;
 }
 
 /**
@@ -28,6 +41,11 @@ export interface AuthResult {
   readonly role: string;
   readonly claims: Readonly<Record<string, unknown>>;
   readonly authenticated: boolean;
+  /**
+   * The role's own `ALTER ROLE ... SET` settings to re-apply in the transaction. The auth stage never sets this (it
+   * does not see the database); the statement stage fills it from the schema cache before building SQL.
+   */
+  readonly roleSettings?: readonly (readonly [string, string])[] | undefined;
 }
 
 /** A configured authenticator; build a new one when the config reloads (that also resets the cache). */
@@ -39,11 +57,15 @@ export interface Authenticator {
   cacheStats(): CacheStats;
   /** The parsed role claim key; log a deprecation warning when `.deprecated` is true. */
   readonly roleClaimKey: RoleClaimPath;
-  /** The verification keys; undefined without jwt-secret. `.warning` is worth logging when set. */
+  /** The verification keys of jwt-secret; undefined without it. `.warning` is worth logging when set. */
   readonly keySet: KeySet | undefined;
+  /** Resolves when the first jwt-jwks-url fetch has finished (at once without one); await it before serving. */
+  ready(): Promise<void>;
 }
 
 const EMPTY_CLAIMS: JwtClaims = Object.freeze({});
+/** PGRST301's message when no key matched the token's kid/alg or none verified its signature. */
+const KEY_ERROR = 'No suitable key or wrong key type';
 
 // Characters the HTTP library PostgREST uses treats as white space around the scheme.
 function isSpace(code: number): boolean {
@@ -63,17 +85,45 @@ export function extractBearerToken(header: string | undefined): string | undefin
   return header.slice(i);
 }
 
-/** Builds the authenticator; throws Error for an invalid jwt-secret or jwt-role-claim-key. `cacheListener` sees JWT cache lookups and evictions. */
-export function createAuthenticator(cfg: AuthConfig, cacheListener: CacheListener = {}): Authenticator {
+/** Builds the authenticator; throws Error for an invalid jwt-secret or jwt-role-claim-key. `hooks` sees JWT cache lookups, evictions and JWKS fetch failures. */
+export function createAuthenticator(cfg: AuthConfig, hooks: AuthHooks = {}): Authenticator {
   const keySet = buildKeySet(cfg);
   const roleClaimKey = parseRoleClaimKey(cfg.jwtRoleClaimKey);
-  const cache = keySet !== undefined && cfg.jwtCacheMaxEntries > 0 ? new SieveCache<JwtClaims>(cfg.jwtCacheMaxEntries, cacheListener) : undefined;
   const anonRole = cfg.dbAnonRole;
+  const jwks =
+    cfg.jwtJwksUrl === undefined
+      ? undefined
+      : new JwksSource({ url: cfg.jwtJwksUrl, cacheSeconds: cfg.jwtJwksCacheSeconds ?? 600, onError: hooks.jwksError, fetch: hooks.fetch });
+  const newCache = () =>
+    (keySet !== undefined || jwks !== undefined) && cfg.jwtCacheMaxEntries > 0 ? new SieveCache<JwtClaims>(cfg.jwtCacheMaxEntries, hooks) : undefined;
+  let cache = newCache();
+
+  // jwt-secret's keys, then the fetched ones; rebuilt (with an empty JWT cache) whenever the fetched keys change.
+  let combined = keySet;
+  let generation = 0;
+  const currentKeys = (): KeySet | undefined => {
+    if (jwks === undefined) return keySet;
+    const fetched = jwks.keys();
+    if (jwks.generation !== generation) {
+      generation = jwks.generation;
+      combined = { source: 'jwks', keys: [...(keySet?.keys ?? []), ...fetched] };
+      // Tokens verified with keys that are gone must not stay valid through the cache.
+      cache = newCache();
+    }
+    return combined ?? { source: 'jwks', keys: [] };
+  };
 
   const decode = (token: string): JwtClaims => {
-    if (keySet === undefined) throw pgrst300JwtSecretMissing();
-    // Only correctly signed tokens reach the cache; failures propagate and are never stored.
-    return cache === undefined ? decodeJwt(token, keySet) : cache.getOrLoad(token, (t) => decodeJwt(t, keySet));
+    const keys = currentKeys();
+    if (keys === undefined) throw pgrst300JwtSecretMissing();
+    try {
+      // Only correctly signed tokens reach the cache; failures propagate and are never stored.
+      return cache === undefined ? decodeJwt(token, keys) : cache.getOrLoad(token, (t) => decodeJwt(t, keys));
+    } catch (err) {
+      // An unknown kid or a signature no key verifies may mean the JWK Set was rotated.
+      if (jwks !== undefined && err instanceof ApiError && err.message === KEY_ERROR) jwks.refreshSoon();
+      throw err;
+    }
   };
 
   const authenticateSync = (authorizationHeader: string | undefined, nowSeconds: number): AuthResult => {
@@ -86,11 +136,20 @@ export function createAuthenticator(cfg: AuthConfig, cacheListener: CacheListene
     return { role, claims: { ...claims, role }, authenticated: role !== anonRole };
   };
 
+  const ready = async () => {
+    await jwks?.ready();
+  };
+
   return {
-    authenticate: async (header, now) => authenticateSync(header, now),
+    // The async form waits for the first JWK Set fetch, so the very first requests do not fail while it runs.
+    authenticate: async (header, now) => {
+      await ready();
+      return authenticateSync(header, now);
+    },
     authenticateSync,
     cacheStats: () => cache?.stats() ?? { requests: 0, hits: 0, evictions: 0, size: 0, maxEntries: 0 },
     roleClaimKey,
     keySet,
+    ready,
   };
 }

@@ -192,6 +192,18 @@ function parseJwks(value: Json): readonly VerificationKey[] {
   return keys.map(parseJwk);
 }
 
+/** The keys of a JWK Set document (e.g. fetched from jwt-jwks-url); throws Error when it is not a valid JWK Set. */
+export function parseJwkSetText(text: string): readonly VerificationKey[] {
+  const json = parseJson(Buffer.from(text, 'utf8'));
+  if (json === undefined) throw new Error('not valid JSON');
+  try {
+    return parseJwks(json);
+  } catch (e) {
+    if (e instanceof JwkError) throw new Error(`not a valid JWK Set: ${e.message}`);
+    throw e;
+  }
+}
+
 function parseJson(bytes: Buffer): Json | undefined {
   try {
     return JSON.parse(utf8.decode(bytes)) as Json;

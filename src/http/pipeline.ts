@@ -5,6 +5,7 @@ import type { AppState, Snapshot } from '../app/state.js';
 import type { AuthResult } from '../auth/authenticate.js';
 import type { TxScript } from '../db/execute.js';
 import { runTransaction } from '../db/execute.js';
+import { docsResponse } from '../docs/docs.js';
 import { ApiError } from '../errors/api-error.js';
 import { pgrstX00Internal } from '../errors/catalogue.js';
 import { isConnectionError, type PgErrorLike, pgErrorToApiError } from '../errors/sqlstate.js';
@@ -16,7 +17,7 @@ import { optionsResponse } from '../response/options.js';
 import { buildResponse } from '../response/response.js';
 import { allContents, type RootContents, rootResponse } from '../response/root.js';
 import { privilegesStatement } from '../sql/root-privileges.js';
-import { buildStatement, requestSettings } from '../sql/statement.js';
+import { buildStatement, requestSettings, withRequestHooks, withRoleSettings } from '../sql/statement.js';
 import { corsHeaders } from './cors.js';
 import type { ApiResponse, RawRequest } from './types.js';
 
@@ -32,6 +33,8 @@ interface Timings {
 /** Serves one request; never throws. */
 export async function handleRequest(state: AppState, raw: RawRequest): Promise<ApiResponse> {
   const config = state.config;
+  const docs = docsResponse(raw.path, raw.method, config);
+  if (docs) return finish(state, raw, docs, undefined, undefined);
   const cors = corsHeaders(raw, config.serverCorsAllowedOrigins);
   if (cors?.preflight) return finish(state, raw, { status: 200, headers: { ...cors.headers }, body: '' }, undefined, undefined);
   const timings: Timings = { jwt: 0, parse: 0, plan: 0, transaction: 0, response: 0 };
@@ -65,7 +68,7 @@ async function serve(state: AppState, snapshot: Snapshot, request: ApiRequest, a
   }
   let t = performance.now();
   const plan = planRequest(request, schemaCache, config);
-  const script = buildStatement(plan, request, auth, config);
+  const script = buildStatement(plan, request, auth, config, schemaCache);
   timings.plan = performance.now() - t;
   t = performance.now();
   const result = await transact(state, script, config.dbPreparedStatements);
@@ -93,12 +96,18 @@ async function transact(state: AppState, script: TxScript, prepared: boolean) {
 /** Tables and routines of the schema the request's role may use (openapi-mode = follow-privileges). */
 async function visibleContents(state: AppState, snapshot: Snapshot, req: ApiRequest, auth: AuthResult): Promise<RootContents> {
   const all = allContents(snapshot.schemaCache, req.schema);
-  const script: TxScript = {
-    begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY',
-    before: [requestSettings(req, auth, snapshot.config, [])],
-    main: privilegesStatement(req.schema),
-    end: 'commit',
-  };
+  const roleAuth = withRoleSettings(auth, snapshot.schemaCache);
+  const script = withRequestHooks(
+    {
+      begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY',
+      before: [requestSettings(req, roleAuth, snapshot.config, [])],
+      main: privilegesStatement(req.schema),
+      end: 'commit',
+    },
+    auth,
+    snapshot.config,
+    snapshot.schemaCache,
+  );
   const result = await transact(state, script, snapshot.config.dbPreparedStatements);
   const visible = JSON.parse(String(result.main.rows[0]?.['body'] ?? '{}')) as { tables?: string[]; routines?: string[] };
   const tables = new Set(visible.tables ?? []);

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/types.js';
 import { pgrst127NotImplemented } from '../errors/catalogue.js';
 import type { ApiRequest } from '../request/api-request.js';
 import { MT, type MediaType, negotiate } from '../request/media-type.js';
-import { restrictRange } from '../request/range.js';
+import { convertToLimitZeroRange, restrictRange } from '../request/range.js';
 import { findTable, tableNotFound } from '../schema-cache/lookup.js';
 import type { SchemaCache, Table } from '../schema-cache/types.js';
 import { planCall } from './call-plan.js';
@@ -13,7 +13,7 @@ import { planRead } from './read-plan.js';
 import type { Plan, ReadRequestPlan } from './types.js';
 
 /** Media types a table read can answer with, `offered[0]` answering `*` + `/*`. */
-const READ_MEDIA: readonly MediaType[] = [MT.json, MT.csv, MT.object, MT.objectStripped, MT.arrayStripped];
+const READ_MEDIA: readonly MediaType[] = [MT.json, MT.csv, MT.object, MT.objectStripped, MT.arrayStripped, MT.geoJson];
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, config: AppConfig): Plan {
   switch (req.target.kind) {
@@ -32,7 +32,8 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, config: AppConf
 
 function planReadRequest(req: ApiRequest, table: Table, cache: SchemaCache, config: AppConfig): ReadRequestPlan {
   const media = negotiate(req.accept, READ_MEDIA);
-  const top = restrictRange(config.dbMaxRows, req.topRange);
+  // db-max-rows caps the window, except the limit=0 window, which stays as it is (PostgREST's nodeRestrictRange).
+  const top = convertToLimitZeroRange(req.topRange, restrictRange(config.dbMaxRows, req.topRange));
   return {
     kind: 'read',
     read: planRead(table, req.query, top, cache, req.schema, config),

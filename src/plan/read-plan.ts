@@ -1,107 +1,137 @@
-// Builds the ReadPlan tree of a read: select items resolved (columns, computed fields), filters/logic/order/range
-// attached to the node they address by embed path, embeds resolved through the relationship planner.
+// Builds the ReadPlan tree of a read as a chain of passes (PostgREST's readPlan order): query-string targets attached
+// to embeds (PGRST108), relationships resolved (PGRST200/201), related orders checked (PGRST118/108), aggregates
+// checked and shaped (PGRST123/127), then null tests on embeds resolved. No SQL text.
 import type { AppConfig } from '../config/types.js';
-import { pgrst108NotEmbedded, pgrst123AggregatesNotAllowed } from '../errors/catalogue.js';
-import { embedRange } from '../request/api-request.js';
-import type { EmbedPath, QueryParams, SelectItem } from '../request/query-types.js';
-import { type NonnegRange, restrictRange } from '../request/range.js';
-import { findComputedField } from '../schema-cache/lookup.js';
+import { pgrst108NotEmbedded, pgrst118RelatedOrderNotToOne } from '../errors/catalogue.js';
+import type { Filter, LogicTree, QueryParams } from '../request/query-types.js';
+import type { NonnegRange } from '../request/range.js';
 import type { SchemaCache, Table } from '../schema-cache/types.js';
-import { planEmbed } from './embed-plan.js';
-import type { ComputedRef, EmbedPlan, PlannedSelect, ReadPlan } from './types.js';
+import { checkAggregatesAllowed, selectsNothing, shapeAggregates } from './aggregate-plan.js';
+import { type DraftEmbed, type DraftNode, draftNode, type ReadContext } from './embed-plan.js';
+import { attachTargets, type ReadPurpose } from './relationship-targets.js';
+import type { Condition, EmbedPlan, PlannedOrder, ReadPlan } from './types.js';
 
-/** Shared inputs of one read tree. */
-export interface ReadContext {
-  readonly cache: SchemaCache;
-  readonly schema: string;
-  readonly query: QueryParams;
-  readonly config: AppConfig;
-  /** Counter for unique SQL aliases of embedded relations. */
-  next: number;
+export type { ReadContext } from './embed-plan.js';
+export { computedFieldsOf } from './embed-plan.js';
+export type { ReadPurpose } from './relationship-targets.js';
+
+/**
+ * Plans a read of `table` with the query's root window `top` (already capped by db-max-rows). `purpose` says whose read
+ * it is: a mutation's representation skips root filters/logic (they filter the write) and every limit/offset.
+ */
+export function planRead(
+  table: Table,
+  query: QueryParams,
+  top: NonnegRange,
+  cache: SchemaCache,
+  schema: string,
+  config: AppConfig,
+  purpose: ReadPurpose = 'read',
+): ReadPlan {
+  const targets = attachTargets(query, purpose, config.urlUseLegacyTargetNames);
+  const ctx: ReadContext = { cache, schema, query, config, purpose, next: 0 };
+  const draft = draftNode(ctx, targets, table, 0, table.name, top, null);
+  checkRelatedOrders(draft, purpose);
+  checkAggregatesAllowed(draft, config.dbAggregatesEnabled);
+  shapeAggregates(draft);
+  return finish(draft);
 }
 
-const samePath = (a: EmbedPath, b: EmbedPath): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const embedKey = (e: DraftEmbed): string => e.target.alias ?? e.target.name;
 
-/** Plans a read of `table` with the query's root window `top` (already capped by db-max-rows). */
-export function planRead(table: Table, query: QueryParams, top: NonnegRange, cache: SchemaCache, schema: string, config: AppConfig): ReadPlan {
-  const ctx: ReadContext = { cache, schema, query, config, next: 0 };
-  const plan = planNode(ctx, table, query.select, [], top, table.name);
-  checkEmbedPaths(ctx, plan);
-  return plan;
-}
-
-/** Plans one node of the tree: the relation at `path` with the given select items. */
-export function planNode(ctx: ReadContext, table: Table, items: readonly SelectItem[], path: EmbedPath, range: NonnegRange, alias: string): ReadPlan {
-  const select: PlannedSelect[] = [];
-  const embeds: EmbedPlan[] = [];
-  const computed = computedFieldsOf(ctx, table);
-  for (const item of items.length === 0 ? [{ kind: 'star' } as const] : items) {
-    switch (item.kind) {
-      case 'star':
-        select.push({ kind: 'star' });
-        break;
-      case 'field': {
-        if (item.aggregate !== null && !ctx.config.dbAggregatesEnabled) throw pgrst123AggregatesNotAllowed();
-        const name = item.field.name;
-        select.push({ kind: 'field', item, computed: table.columnsByName.has(name) ? undefined : computed.get(name) });
-        break;
-      }
-      case 'relation':
-      case 'spread':
-        embeds.push(planEmbed(ctx, table, item, path));
-        break;
-    }
+/** `order=rel(col)` must name a to-one embed of the same node: PGRST108 / PGRST118 otherwise (root first). */
+function checkRelatedOrders(node: DraftNode, purpose: ReadPurpose): void {
+  for (const term of node.target.order) {
+    if (term.kind !== 'related') continue;
+    const embed = node.embeds.find((e) => embedKey(e) === term.relation);
+    if (embed === undefined) throw pgrst108NotEmbedded(term.relation);
+    // a mutation's or function's representation reads from the `pgrst_source` CTE, and PostgREST names it so
+    const origin = node.depth === 0 && purpose !== 'read' ? 'pgrst_source' : node.table.name;
+    if (!embed.toOne) throw pgrst118RelatedOrderNotToOne(origin, term.relation);
   }
+  for (const e of node.embeds) checkRelatedOrders(e.child, purpose);
+}
+
+/** The draft as the immutable ReadPlan the SQL stage compiles. */
+function finish(node: DraftNode): ReadPlan {
+  const embeds = node.embeds.map(finishEmbed);
+  const t = node.target;
+  const where = [...t.logic.map((tree) => resolveTree(tree, node)), ...t.filters.map((f) => resolveFilter(f, node))];
+  const orderBy = t.order.map((term): PlannedOrder => {
+    if (term.kind === 'field') return { kind: 'field', term };
+    const e = node.embeds.find((x) => embedKey(x) === term.relation)!;
+    return { kind: 'related', joinAlias: e.joinAlias, table: e.child.table, term };
+  });
   return {
-    table,
-    alias,
-    select,
-    filters: ctx.query.filters.filter((f) => samePath(f.embedPath, path)).map((f) => f.filter),
-    logic: ctx.query.logic.filter((l) => samePath(l.embedPath, path)).map((l) => l.tree),
-    order: ctx.query.order.filter((o) => samePath(o.embedPath, path)).flatMap((o) => o.terms),
-    range,
+    table: node.table,
+    alias: node.alias,
+    select: node.select,
+    filters: t.filters,
+    logic: t.logic,
+    order: t.order,
+    range: node.range,
     embeds,
-    computed,
+    computed: node.computed,
+    where,
+    orderBy,
   };
 }
 
-/** The computed fields of a relation, each name resolved as the request's search path would (schema, then extra). */
-export function computedFieldsOf(ctx: ReadContext, table: Table): ReadonlyMap<string, ComputedRef> {
-  const out = new Map<string, ComputedRef>();
-  const fields = ctx.cache.computedFields.get(table.schema)?.get(table.name);
-  if (!fields) return out;
-  for (const f of fields) {
-    if (out.has(f.name)) continue;
-    const hit = findComputedField(ctx.cache, ctx.schema, table.name, f.name);
-    if (hit) out.set(f.name, { schema: hit.function.schema, name: hit.function.name, returnType: hit.returnType });
+function finishEmbed(e: DraftEmbed): EmbedPlan {
+  const item = e.target.item!;
+  const spread = item.kind === 'spread';
+  return {
+    name: item.name,
+    outputName: spread ? null : (e.target.alias ?? item.name),
+    relationship: e.relationship,
+    joinType: item.joinType ?? 'left',
+    toOne: e.toOne,
+    read: finish(e.child),
+    alias: e.target.alias,
+    hint: item.hint,
+    spread,
+    joinAlias: e.joinAlias,
+    spreadFields: e.spreadFields,
+    empty: !spread && selectsNothing(e.child),
+    legacyTargetMatch: e.target.legacyTargetMatch,
+  };
+}
+
+/** `rel=is.null` / `rel=not.is.null` on an embed of the node is a test on the embed; anything else filters a column. */
+function resolveFilter(filter: Filter, node: DraftNode): Condition {
+  const op = filter.operation;
+  if (filter.field.jsonPath.length === 0 && op.kind === 'is' && op.value === 'null') {
+    const embed = node.embeds.find((e) => embedKey(e) === filter.field.name);
+    if (embed !== undefined) return { kind: 'embed-null', joinAlias: embed.joinAlias, isNull: !filter.negated };
   }
+  return { kind: 'filter', filter };
+}
+
+function resolveTree(tree: LogicTree, node: DraftNode): Condition {
+  if (tree.kind === 'filter') return resolveFilter(tree.filter, node);
+  return { kind: 'expr', negated: tree.negated, operator: tree.operator, children: tree.children.map((c) => resolveTree(c, node)) };
+}
+
+/** `[relation, alias]` for each aliased embed a filter/order/limit named by its relation (the v16 Warning header). */
+export function legacyTargetWarnings(read: ReadPlan): (readonly [string, string])[] {
+  const out: (readonly [string, string])[] = [];
+  const walk = (node: ReadPlan): void => {
+    for (const e of node.embeds) {
+      if (e.legacyTargetMatch && e.alias !== null) out.push([e.name, e.alias]);
+      walk(e.read);
+    }
+  };
+  walk(read);
   return out;
 }
 
-/** The window of an embedded node: its `rel.limit`/`rel.offset`, capped by db-max-rows. */
-export function childRange(ctx: ReadContext, path: EmbedPath): NonnegRange {
-  return restrictRange(ctx.config.dbMaxRows, embedRange(ctx.query, path));
-}
-
-/** Filters, order, logic and ranges on embed paths that name no embedded resource → PGRST108. */
-function checkEmbedPaths(ctx: ReadContext, root: ReadPlan): void {
-  const known = new Set<string>(['']);
-  const walk = (node: ReadPlan, prefix: readonly string[]) => {
-    for (const e of node.embeds) {
-      const key = [...prefix, e.outputName ?? e.name];
-      known.add(key.join('\u0000'));
-      if (e.outputName !== e.name) known.add([...prefix, e.name].join('\u0000'));
-      walk(e.read, key);
-    }
-  };
-  walk(root, []);
-  const paths: EmbedPath[] = [
-    ...ctx.query.filters.map((f) => f.embedPath),
-    ...ctx.query.logic.map((l) => l.embedPath),
-    ...ctx.query.order.map((o) => o.embedPath),
-    ...ctx.query.ranges.map((r) => r.embedPath),
-  ];
-  for (const p of paths) {
-    if (!known.has(p.join('\u0000'))) throw pgrst108NotEmbedded(p.join('.'));
-  }
+/** The text of the `Warning` header for legacy target names (after `299 PostgRESTv<version> `), if any. */
+export function legacyTargetWarningText(read: ReadPlan): string | undefined {
+  const warnings = legacyTargetWarnings(read);
+  if (warnings.length === 0) return undefined;
+  const hint = warnings.map(([name, alias]) => `\`${name}\` to \`${alias}\``).join(', ');
+  return (
+    'Embedded resource was referenced by relation name even though it has an alias. This is deprecated and will stop ' +
+    `working in a future release. Update ${hint} in query string filters, orders or limits.`
+  );
 }

@@ -33,7 +33,17 @@ export function addVary(headers: Record<string, string>): void {
   if (!Object.keys(headers).some((k) => k.toLowerCase() === 'vary')) headers['Vary'] = 'Accept, Prefer, Range';
 }
 
-/** Builds the response of a successful read. */
+/**
+ * The path part of `Content-Location`: `/` and the relation's name as PostgREST writes it, i.e. its UTF-8 bytes unescaped
+ * (handed to node:http as a latin1 string). A name with control characters, which no header may carry, keeps the
+ * request's percent-encoded path.
+ */
+export function locationPath(req: Pick<ApiRequest, 'target' | 'path'>): string {
+  if (req.target.kind !== 'relation' || /[\u0000-\u001f\u007f]/.test(req.target.name)) return req.path;
+  return `/${Buffer.from(req.target.name, 'utf8').toString('latin1')}`;
+}
+
+/** Builds the response of a successful read; a window past the counted total is PostgREST's 416 read response. */
 export function readResponse(plan: ReadRequestPlan, req: ApiRequest, row: ResultRow | undefined, plannedTotal?: number): ApiResponse {
   const pageTotal = Number(row?.['page_total'] ?? 0);
   const total = readTotal(plan, row, plannedTotal);
@@ -42,17 +52,19 @@ export function readResponse(plan: ReadRequestPlan, req: ApiRequest, row: Result
   if (plan.media.kind === 'object' && pageTotal !== 1) throw pgrst116Singular(pageTotal);
 
   const { status: rangeStatus, contentRange } = rangeStatusHeader(plan.read.range, pageTotal, total);
-  if (rangeStatus === 416) throw outOfBoundsError(plan.read.range, total);
 
-  headers['Content-Type'] = contentTypeHeader(plan.media);
   headers['Content-Range'] = contentRange;
-  headers['Content-Location'] = req.query.canonical ? `${req.path}?${req.query.canonical}` : req.path;
+  headers['Content-Location'] = req.query.canonical ? `${locationPath(req)}?${req.query.canonical}` : locationPath(req);
+  headers['Content-Type'] = contentTypeHeader(plan.media);
+  if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
   const applied = preferenceAppliedHeader(appliedPreferences(req.preferences, { kind: 'read' }));
   if (applied) headers['Preference-Applied'] = applied;
-  if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
 
   const status = applyResponseGucs(row, headers, rangeStatus);
   addVary(headers);
 
+  // PostgREST answers an offset past the total as a read (same headers, Content-Range `*/<total>`) whose body is the
+  // PGRST103 error; it is not an error response (no Proxy-Status).
+  if (rangeStatus === 416) return { status, headers, body: JSON.stringify(outOfBoundsError(plan.read.range, total).body()) };
   return { status, headers, body: plan.headOnly ? null : (row?.['body'] ?? '') };
 }

@@ -17,7 +17,8 @@ export interface RootContents {
   readonly routines: readonly Routine[];
 }
 
-const OPENAPI31: MediaType = { kind: 'other', raw: 'application/vnd.oai.openapi+json;version=3.1' };
+const OPENAPI31_MIME = 'application/vnd.oai.openapi+json;version=3.1';
+const OPENAPI31: MediaType = { kind: 'other', raw: OPENAPI31_MIME };
 
 /** The OpenAPI response for `/`. */
 export function rootResponse(req: ApiRequest, cache: SchemaCache, config: AppConfig, contents: RootContents): ApiResponse {
@@ -37,10 +38,11 @@ export function rootResponse(req: ApiRequest, cache: SchemaCache, config: AppCon
     version: VERSION,
     docsVersion: 'v16',
   };
-  const v31 = media.kind === 'other' || config.openapiVersion === '3.1';
-  const doc = v31 ? openapi31Document(input) : swagger2Document(input);
+  // Asked for by name, 3.1 is labelled with that name; otherwise PostgREST's type, whichever version is configured.
+  const asked31 = media.kind === 'other';
+  const doc = asked31 || config.openapiVersion === '3.1' ? openapi31Document(input) : swagger2Document(input);
   const headers: Record<string, string> = {
-    'Content-Type': v31 ? 'application/openapi+json; charset=utf-8' : 'application/openapi+json; charset=utf-8',
+    'Content-Type': asked31 ? OPENAPI31_MIME : 'application/openapi+json; charset=utf-8',
   };
   if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
   addVary(headers);

@@ -22,6 +22,7 @@ import {
   type MediaHandlerEntry,
   mediaHandlerKey,
   type QualifiedIdentifier,
+  type RoleSettings,
   type Routine,
   representationKey,
   type SchemaCache,
@@ -39,6 +40,8 @@ export interface CatalogRows {
   readonly representations: readonly DataRepresentation[];
   readonly mediaHandlers: readonly MediaHandlerEntry[];
   readonly server: ServerFacts;
+  /** Absent when role settings were not read. */
+  readonly roleSettings?: ReadonlyMap<string, RoleSettings> | undefined;
 }
 
 export interface BuildOptions {
@@ -83,6 +86,7 @@ export function buildSchemaCache(rows: CatalogRows, opts: BuildOptions, timings:
       [...BUILTIN_HANDLERS, ...rows.mediaHandlers].map((h) => [mediaHandlerKey(h.target, h.mediaType), h]),
     ),
     timezones: new Set(rows.server.timezones),
+    roleSettings: rows.roleSettings,
     timings,
   };
 }

@@ -8,6 +8,7 @@ import type { CatalogDb } from './queries/common.js';
 import { queryComputed } from './queries/computed.js';
 import { queryConstraints } from './queries/constraints.js';
 import { queryMediaHandlers, queryRepresentations } from './queries/representations.js';
+import { queryRoleSettings } from './queries/roles.js';
 import { queryRoutines } from './queries/routines.js';
 import { queryServer } from './queries/server.js';
 import { queryTables } from './queries/tables.js';
@@ -21,6 +22,8 @@ export interface LoadOptions {
   readonly schemas: readonly string[];
   /** db-extra-search-path. */
   readonly extraSearchPath: readonly string[];
+  /** Read the `ALTER ROLE ... SET` settings of the roles the connected user may impersonate (PostgREST: when db-config is on). Default true. */
+  readonly roleSettings?: boolean | undefined;
 }
 
 /** The load failed because a configured schema does not exist (PostgREST v13+ refuses to serve then). */
@@ -66,10 +69,12 @@ export async function loadSchemaCache(db: CatalogDb, opts: LoadOptions): Promise
   const computed = await timed('computed', () => queryComputed(db, schemas, withExtra));
   const representations = await timed('representations', () => queryRepresentations(db));
   const mediaHandlers = await timed('media_handlers', () => queryMediaHandlers(db, schemas));
+  const roleSettings =
+    opts.roleSettings === false ? undefined : await timed('role_settings', () => queryRoleSettings(db, server.pgVersion.num));
 
   const queriedAt = performance.now();
   const queriedMs = timings.reduce((sum, t) => sum + t.ms, 0);
-  const rows = { tables, constraints, views, routines, computed, representations, mediaHandlers, server };
+  const rows = { tables, constraints, views, routines, computed, representations, mediaHandlers, server, roleSettings };
   // build first, then stamp the build time into the snapshot's timings
   const draft = buildSchemaCache(rows, opts, { queries: timings, queriedMs, buildMs: 0, totalMs: 0 });
   const finished = performance.now();

@@ -199,6 +199,14 @@ export interface PgVersion {
   readonly full: string;
 }
 
+/** The `ALTER ROLE r SET k = v` settings a request impersonating `r` re-applies (only those a request may set). */
+export interface RoleSettings {
+  /** `[name, value]` in the order of the role's configuration, default_transaction_isolation excluded. */
+  readonly settings: readonly (readonly [string, string])[];
+  /** The role's default_transaction_isolation, used for BEGIN; null when the role does not set it. */
+  readonly isolationLevel: IsolationLevel | null;
+}
+
 /** Wall time of each catalog query of a load, in milliseconds (for the debug log and metrics). */
 export interface QueryTiming {
   readonly query: string;
@@ -235,6 +243,8 @@ export interface SchemaCache {
   /** `mediaHandlerKey(target, mediaType)` → handler; includes the built-in json/csv/geojson handlers. */
   readonly mediaHandlers: ReadonlyMap<string, MediaHandlerEntry>;
   readonly timezones: ReadonlySet<string>;
+  /** role → its settings, for the roles the authenticator is a member of; absent when not loaded (db-config off). */
+  readonly roleSettings?: ReadonlyMap<string, RoleSettings> | undefined;
   readonly timings: LoadTimings;
 }
 

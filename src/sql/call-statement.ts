@@ -1,9 +1,94 @@
-// The statements of a function call: the call as the source of a read (select, filters, order, range, body). No I/O.
-import type { TxScript } from '../db/execute.js';
-import type { ScriptContext } from './statement.js';
+// The transaction of a function call: BEGIN with the call's isolation and access mode, the request settings (with the
+// function's hoisted settings), then one statement that calls the function once in a CTE and reads its result like a
+// relation (select, filters, order, window, count, body). No I/O.
+import type pg from 'pg';
+import type { Statement, TxScript } from '../db/execute.js';
+import { callPageTotal, returnsSingle } from '../plan/call-plan.js';
 import type { CallPlan } from '../plan/call-types.js';
+import { allRange, rangeEquals } from '../request/range.js';
+import type { IsolationLevel } from '../schema-cache/types.js';
+import { bodyExpr } from './body.js';
+import { callSource } from './call-source.js';
+import { compile, type Fragment, keyword, sql } from './fragment.js';
+import { readSelect } from './read.js';
+import { RESPONSE_GUCS } from './read-statement.js';
+import { requestSettings, type ScriptContext } from './statement.js';
+
+const ISOLATION: Readonly<Record<IsolationLevel, string>> = {
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+};
 
 /** The transaction of a call. */
-export function callScript(_plan: CallPlan, _ctx: ScriptContext): TxScript {
-  throw new Error('TODO(issue 6): functions');
+export function callScript(plan: CallPlan, ctx: ScriptContext): TxScript {
+  const settings: Statement =
+    plan.hoistedSettings.length > 0 ? requestSettings(ctx.req, ctx.auth, ctx.config, plan.hoistedSettings) : ctx.settings;
+  const end = callEnd(plan, ctx);
+  // A rollback would hide deferred constraint violations; checking constraints at once still reports them.
+  const before = end === 'rollback' ? [settings, CONSTRAINTS_IMMEDIATE] : [settings];
+  return {
+    begin: `BEGIN ISOLATION LEVEL ${ISOLATION[plan.isolation]} ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`,
+    before,
+    main: { ...compile(callMain(plan)), prepare: true },
+    end,
+  };
+}
+
+const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false };
+
+/**
+ * `Prefer: tx=rollback` (when db-tx-end allows overrides) or a rollback db-tx-end ends in ROLLBACK; a singular media
+ * type or an enforced max-affected decides after the call (their violations are answered with an error, rolled back).
+ */
+function callEnd(plan: CallPlan, ctx: ScriptContext): TxScript['end'] {
+  const tx = ctx.req.preferences.tx;
+  if (tx === 'rollback' || (ctx.config.dbTxEnd.startsWith('rollback') && tx !== 'commit')) return 'rollback';
+  const singular = plan.media.kind === 'object';
+  if (!singular && plan.maxAffected === undefined) return 'commit';
+  return (result: pg.QueryResult) => {
+    const found = Number((result.rows[0] as Record<string, unknown> | undefined)?.['page_total'] ?? 0);
+    const rows = callPageTotal(plan, found);
+    if (singular && rows !== 1) return 'rollback';
+    if (plan.maxAffected !== undefined && rows > plan.maxAffected) return 'rollback';
+    return 'commit';
+  };
+}
+
+/**
+ * `WITH pgrst_call AS (<call>), pgrst_source AS (<read over pgrst_call>) SELECT total, page_total, body, GUCs FROM
+ * pgrst_source`: the function runs once even when the total is counted separately.
+ */
+export function callMain(plan: CallPlan): Fragment {
+  const { select, countFrom } = readSelect(plan.read, keyword('pgrst_call'));
+  let total: Fragment = keyword('NULL::bigint');
+  if (plan.count === 'exact' || plan.count === 'estimated') {
+    const windowed = !rangeEquals(plan.topRange, allRange) || plan.maxRows !== undefined;
+    if (windowed) total = sql`(SELECT pg_catalog.count(*) ${countFrom})`;
+    else total = keyword(returnsSingle(plan) ? '1::bigint' : 'pg_catalog.count(_postgrest_t)');
+  }
+  const body = plan.headOnly || plan.returns === 'void' ? keyword('NULL::text') : callBody(plan);
+  return sql`WITH pgrst_call AS (${callSource(plan)}), pgrst_source AS (${select}) SELECT ${total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${RESPONSE_GUCS} FROM pgrst_source AS _postgrest_t`;
+}
+
+const SCALAR = keyword("coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null')::text");
+const SCALAR_STRIPPED = keyword("coalesce(json_strip_nulls(json_agg(_postgrest_t.pgrst_scalar)->0), 'null')::text");
+const SCALARS = keyword("coalesce(json_agg(_postgrest_t.pgrst_scalar), '[]')::text");
+const SCALARS_STRIPPED = keyword("coalesce(json_strip_nulls(json_agg(_postgrest_t.pgrst_scalar)), '[]')::text");
+const FIRST_ROW = keyword("coalesce(json_agg(_postgrest_t)->0, 'null')::text");
+const FIRST_ROW_STRIPPED = keyword("coalesce(json_strip_nulls(json_agg(_postgrest_t)->0), 'null')::text");
+
+/**
+ * The body: a single result is one JSON value (not an array), a set is an array; CSV and sets of composites are built
+ * like a read. As in PostgREST, a singular request on a set of scalars answers the first row as an object.
+ */
+function callBody(plan: CallPlan): Fragment {
+  const media = plan.media;
+  if (media.kind === 'csv') return bodyExpr(media);
+  const stripped = media.kind === 'array-stripped' || (media.kind === 'object' && media.nullsStripped);
+  if (plan.returns === 'scalar') return stripped ? SCALAR_STRIPPED : SCALAR;
+  if (media.kind === 'object') return bodyExpr(media);
+  if (plan.returns === 'setof-scalar') return stripped ? SCALARS_STRIPPED : SCALARS;
+  if (plan.returns === 'single-composite') return stripped ? FIRST_ROW_STRIPPED : FIRST_ROW;
+  return bodyExpr(media);
 }

@@ -52,6 +52,17 @@ const IS: Readonly<Record<string, string>> = {
 
 const JSON_TYPES = new Set(['json', 'jsonb']);
 
+/** The text before the first NUL: PostgREST's values reach PostgreSQL as C strings (libpq text parameters). */
+export function untilNul(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
+/** A query-string value as a bind parameter, as PostgREST sends it (untyped, cut at a NUL). */
+function value(text: string): Fragment {
+  return param(untilNul(text));
+}
+
 /** The column (or computed field) itself, without JSON path. */
 function baseColumn(scope: Scope, name: string): Fragment {
   const computed = scope.table.columnsByName.has(name) ? undefined : scope.computed(name);
@@ -68,7 +79,8 @@ export function fieldExpr(scope: Scope, field: Field): Fragment {
   if (!type || !JSON_TYPES.has(type)) expr = sql`to_jsonb(${expr})`;
   for (const op of field.jsonPath) {
     const arrow = keyword(op.arrow);
-    expr = op.kind === 'key' ? sql`${expr}${arrow}${param(op.value)}::text` : sql`${expr}${arrow}${param(op.value)}::int`;
+    // Keys stay untyped like every value (so `->>` followed by `->` fails as in PostgREST: `text -> unknown`).
+    expr = op.kind === 'key' ? sql`${expr}${arrow}${value(op.value)}` : sql`${expr}${arrow}${value(op.value)}::int`;
   }
   return expr;
 }
@@ -101,7 +113,7 @@ export function selectFieldExpr(scope: Scope, item: SelectField): Fragment {
 
 /** A PostgreSQL array literal of the given text items (each quoted). */
 export function pgArrayLiteral(items: readonly string[]): string {
-  return `{${items.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+  return `{${items.map((v) => `"${untilNul(v).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
 
 function isTsvector(scope: Scope, field: Field): boolean {
@@ -114,12 +126,12 @@ function isTsvector(scope: Scope, field: Field): boolean {
 function operationExpr(scope: Scope, lhs: Fragment, field: Field, op: Operation): Fragment {
   switch (op.kind) {
     case 'simple':
-      return sql`${lhs} ${keyword(OPERATORS[op.operator]!)} ${param(op.value)}`;
+      return sql`${lhs} ${keyword(OPERATORS[op.operator]!)} ${value(op.value)}`;
     case 'quant': {
-      const value = op.operator === 'like' || op.operator === 'ilike' ? op.value.replaceAll('*', '%') : op.value;
+      const rhs = value(op.operator === 'like' || op.operator === 'ilike' ? op.value.replaceAll('*', '%') : op.value);
       const operator = keyword(OPERATORS[op.operator]!);
-      if (op.quantifier === null) return sql`${lhs} ${operator} ${param(value)}`;
-      return sql`${lhs} ${operator} ${keyword(op.quantifier === 'any' ? 'ANY' : 'ALL')}(${param(value)})`;
+      if (op.quantifier === null) return sql`${lhs} ${operator} ${rhs}`;
+      return sql`${lhs} ${operator} ${keyword(op.quantifier === 'any' ? 'ANY' : 'ALL')}(${rhs})`;
     }
     case 'in': {
       const values = op.values.length === 1 && op.values[0] === '' ? [] : op.values;
@@ -128,12 +140,12 @@ function operationExpr(scope: Scope, lhs: Fragment, field: Field, op: Operation)
     case 'is':
       return sql`${lhs} ${keyword(IS[op.value]!)}`;
     case 'isDistinct':
-      return sql`${lhs} IS DISTINCT FROM ${param(op.value)}`;
+      return sql`${lhs} IS DISTINCT FROM ${value(op.value)}`;
     case 'fts': {
       const fn = keyword(FTS[op.operator]!);
       const lang = op.language;
-      const vector = isTsvector(scope, field) ? lhs : lang === null ? sql`to_tsvector(${lhs})` : sql`to_tsvector(${param(lang)}::regconfig, ${lhs})`;
-      const query = lang === null ? sql`${fn}(${param(op.value)})` : sql`${fn}(${param(lang)}::regconfig, ${param(op.value)})`;
+      const vector = isTsvector(scope, field) ? lhs : lang === null ? sql`to_tsvector(${lhs})` : sql`to_tsvector(${value(lang)}::regconfig, ${lhs})`;
+      const query = lang === null ? sql`${fn}(${value(op.value)})` : sql`${fn}(${value(lang)}::regconfig, ${value(op.value)})`;
       return sql`${vector} @@ ${query}`;
     }
   }

@@ -1,9 +1,123 @@
-// The statements of a write: one CTE statement (insert/update/delete ... RETURNING, then the representation). No I/O.
-import type { TxScript } from '../db/execute.js';
+// The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
+// representation, `Location` and the upsert's inserted count from those rows in SQL. No I/O.
+import type { Statement, TxScript } from '../db/execute.js';
+import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
+import type { MutatePlan, Mutation, MutateWhere, OnConflict, Returning } from '../plan/mutate-types.js';
+import type { Table } from '../schema-cache/types.js';
+import { bodyExpr } from './body.js';
+import { filterExpr, logicExpr, type Scope } from './expressions.js';
+import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
+import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
+import { readSelect } from './read.js';
+import { RESPONSE_GUCS } from './read-statement.js';
 import type { ScriptContext } from './statement.js';
-import type { MutatePlan } from '../plan/mutate-types.js';
+
+const MUTATION_CTE = keyword('pgrst_mutation');
+
+// A transaction-local counter of rows an upsert updated instead of inserting (bumped by ON CONFLICT DO UPDATE's WHERE).
+const UPDATES_SETTING = "'pgrst.upsert_updates'";
+const BUMP_UPDATES = keyword(
+  `pg_catalog.set_config(${UPDATES_SETTING}, (coalesce(nullif(pg_catalog.current_setting(${UPDATES_SETTING}, true), '')::bigint, 0) + 1)::text, true) IS NOT NULL`,
+);
+const INSERTED = keyword(
+  `(SELECT pg_catalog.count(*) FROM pgrst_mutation) - coalesce(nullif(pg_catalog.current_setting(${UPDATES_SETTING}, true), '')::bigint, 0)`,
+);
+// `[["col","value"], ...]` of the single written row (json_each_text renders values as PostgREST's Location does).
+const LOCATION = keyword(
+  'CASE WHEN pg_catalog.count(_postgrest_t) = 1 THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(_pgrst_kv.key, _pgrst_kv.value) ORDER BY _pgrst_kv.n)::text' +
+    ' FROM pgrst_mutation AS _pgrst_row CROSS JOIN LATERAL pg_catalog.json_each_text(pg_catalog.row_to_json(_pgrst_row)) WITH ORDINALITY AS _pgrst_kv(key, value, n)) END',
+);
 
 /** The transaction of a write. */
-export function mutateScript(_plan: MutatePlan, _ctx: ScriptContext): TxScript {
-  throw new Error('TODO(issue 5): writes');
+export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
+  const before: Statement[] = [ctx.settings];
+  // A rolled-back request still reports deferred constraint violations: make them fire within the statement.
+  if (plan.txEnd === 'rollback') before.push({ text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false });
+  const txEnd = plan.txEnd;
+  const checks = plan.checks;
+  return {
+    begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
+    before,
+    main: { ...compile(mutateMain(plan)), prepare: true },
+    end: hasResultChecks(checks)
+      ? (result) => (failedCheck(checks, Number((result.rows[0] as { page_total?: string } | undefined)?.page_total ?? 0)) ? 'rollback' : txEnd)
+      : txEnd,
+  };
+}
+
+/**
+ * `WITH pgrst_mutation AS (<write> RETURNING ...)[, pgrst_source AS (<representation>)] SELECT page_total, body,
+ * location, inserted, response GUCs`: one row, counted over the representation when there is one.
+ */
+export function mutateMain(plan: MutatePlan): Fragment {
+  const mutation = sql`WITH pgrst_mutation AS (${mutationSql(plan)})`;
+  const body = plan.representation ? bodyExpr(plan.media) : keyword('NULL::text');
+  const location = plan.location ? LOCATION : keyword('NULL::text');
+  const inserted = plan.countInserted ? INSERTED : keyword('NULL::bigint');
+  const columns = sql`pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${location} AS location, ${inserted} AS inserted, ${RESPONSE_GUCS}`;
+  if (!plan.representation) return sql`${mutation} SELECT ${columns} FROM pgrst_mutation AS _postgrest_t`;
+  const { select } = readSelect(plan.read, MUTATION_CTE);
+  return sql`${mutation}, pgrst_source AS (${select}) SELECT ${columns} FROM pgrst_source AS _postgrest_t`;
+}
+
+/** The INSERT/UPDATE/DELETE ... RETURNING of the plan. */
+function mutationSql(plan: MutatePlan): Fragment {
+  const { table, statement } = plan;
+  const target = qualified(table.schema, table.name);
+  const returning = returningList(plan.returning, target);
+  switch (statement.kind) {
+    case 'insert':
+      return insertSql(table, target, statement, returning);
+    case 'update': {
+      const where = whereSql(table, plan, statement.where);
+      if (statement.body.columns.length === 0) {
+        // Nothing to set: no UPDATE at all, yet the representation still needs the relation's columns (and none of its rows).
+        return sql`SELECT ${returning} FROM ${target} WHERE false`;
+      }
+      const sets = statement.body.columns.map((c) => sql`${ident(c.name)} = ${bodyValue(c)}`);
+      return sql`UPDATE ${target} SET ${join(sets, ', ')} FROM ${bodySource(statement.body)}${where} RETURNING ${returning}`;
+    }
+    case 'delete':
+      return sql`DELETE FROM ${target}${whereSql(table, plan, statement.where)} RETURNING ${returning}`;
+  }
+}
+
+function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, { kind: 'insert' }>, returning: Fragment): Fragment {
+  const { body } = statement;
+  const names = body.columns.map((c) => ident(c.name));
+  const into = names.length === 0 ? target : sql`${target} (${join(names, ', ')})`;
+  const values = join(body.columns.map(bodyValue), ', ');
+  // PUT: only a body row carrying the URL's key is written; any other row is dropped, which the PUT check reports.
+  const bodyScope: Scope = { alias: BODY_ALIAS, table, computed: () => undefined };
+  const put = statement.putConditions.map((f) => filterExpr(bodyScope, f));
+  const where = put.length === 0 ? keyword('') : sql` WHERE ${join(put, ' AND ')}`;
+  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflictSql(statement.onConflict, body.columns.map((c) => c.name))} RETURNING ${returning}`;
+}
+
+function onConflictSql(onConflict: OnConflict | undefined, columns: readonly string[]): Fragment {
+  if (onConflict === undefined) return keyword('');
+  const head = sql` ON CONFLICT (${join(onConflict.columns.map(ident), ', ')})`;
+  if (onConflict.resolution === 'ignore-duplicates' || columns.length === 0) return sql`${head} DO NOTHING`;
+  const sets = columns.map((c) => sql`${ident(c)} = EXCLUDED.${ident(c)}`);
+  return sql`${head} DO UPDATE SET ${join(sets, ', ')} WHERE ${BUMP_UPDATES}`;
+}
+
+/** ` WHERE <root filters AND root logic trees>` on the target (computed fields resolved as the read resolves them). */
+function whereSql(table: Table, plan: MutatePlan, where: MutateWhere): Fragment {
+  const scope: Scope = { alias: table.name, table, computed: (name) => plan.read.computed.get(name) };
+  const conds = where.filters.map((f) => filterExpr(scope, f));
+  for (const tree of where.logic) conds.push(logicExpr(tree, (f) => filterExpr(scope, f)));
+  return conds.length === 0 ? keyword('') : sql` WHERE ${join(conds, ' AND ')}`;
+}
+
+/** The RETURNING list: `1` when only the row count matters, `target.*`, or the named columns. */
+function returningList(returning: Returning, target: Fragment): Fragment {
+  switch (returning.kind) {
+    case 'none':
+      return keyword('1');
+    case 'star':
+      return sql`${target}.*`;
+    case 'columns':
+      return returning.names.length === 0 ? keyword('1') : join(returning.names.map((n) => sql`${target}.${ident(n)}`), ', ');
+  }
 }

@@ -3,7 +3,7 @@
 import type { Statement, TxScript } from '../db/execute.js';
 import type { CountMethod, ReadPlan, ReadRequestPlan } from '../plan/types.js';
 import type { MediaType } from '../request/media-type.js';
-import { rangeLimit } from '../request/range.js';
+import { allRange, rangeEquals } from '../request/range.js';
 import { bodyExpr } from './body.js';
 import { compile, type Fragment, keyword, param, sql } from './fragment.js';
 import { readSelect } from './read.js';
@@ -38,7 +38,8 @@ export interface ReadOutput {
  */
 export function readMain(node: ReadPlan, out: ReadOutput, source?: Fragment, prelude?: Fragment): { main: Fragment; count?: Statement } {
   const { select, countFrom } = readSelect(node, source);
-  const windowed = rangeLimit(node.range) !== undefined || out.maxRows !== undefined;
+  // Without a window (limit, offset, Range) or db-max-rows the page holds every row, so its count is the total.
+  const windowed = !rangeEquals(node.range, allRange) || out.maxRows !== undefined;
   let total: Fragment = keyword('NULL::bigint');
   let count: Statement | undefined;
   if (out.count === 'exact') {

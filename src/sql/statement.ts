@@ -1,11 +1,14 @@
-// Plan → the request's transaction script: BEGIN with the access mode, the request settings, then the statements of
-// the plan's kind (read, mutation, call). Dispatch only; each kind compiles in its own module. No I/O.
+// Plan → the request's transaction script: BEGIN with the access mode and isolation level, the request settings (with
+// the impersonated role's own settings), the db-pre-request call, then the statements of the plan's kind (read,
+// mutation, call). Dispatch and the parts common to every kind; each kind compiles in its own module. No I/O.
 import type { AuthResult } from '../auth/authenticate.js';
-import type { AppConfig } from '../config/types.js';
+import type { AppConfig, QualifiedName } from '../config/types.js';
 import type { Statement, TxScript } from '../db/execute.js';
 import type { Plan } from '../plan/types.js';
 import type { ApiRequest } from '../request/api-request.js';
+import type { IsolationLevel, SchemaCache } from '../schema-cache/types.js';
 import { callScript } from './call-statement.js';
+import { quoteIdent } from './fragment.js';
 import { mutateScript } from './mutate-statement.js';
 import { readScript } from './read-statement.js';
 import { txSettingsStatement } from './tx-settings.js';
@@ -13,30 +16,72 @@ import { txSettingsStatement } from './tx-settings.js';
 /** What every script builder may need besides its plan. */
 export interface ScriptContext {
   readonly req: ApiRequest;
+  /** The request's auth result, with the impersonated role's settings filled in. */
   readonly auth: AuthResult;
   readonly config: AppConfig;
   /** The default request settings statement (no extra settings). */
   readonly settings: Statement;
 }
 
-/** Everything the transaction sends for this plan. */
-export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig): TxScript {
-  const ctx: ScriptContext = { req, auth, config, settings: requestSettings(req, auth, config, []) };
+/**
+ * Everything the transaction sends for this plan. `cache` supplies the impersonated role's `ALTER ROLE ... SET`
+ * settings and default isolation level; without it none are applied.
+ */
+export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig, cache: SchemaCache): TxScript {
+  const roleAuth = withRoleSettings(auth, cache);
+  const ctx: ScriptContext = { req, auth: roleAuth, config, settings: requestSettings(req, roleAuth, config, []) };
+  let script: TxScript;
   switch (plan.kind) {
     case 'read':
-      return readScript(plan, ctx.settings);
+      script = readScript(plan, ctx.settings);
+      break;
     case 'mutate':
-      return mutateScript(plan, ctx);
+      script = mutateScript(plan, ctx);
+      break;
     case 'call':
-      return callScript(plan, ctx);
+      script = callScript(plan, ctx);
+      break;
   }
+  // A function's own isolation level wins over the role's (the call script already put it into BEGIN).
+  return withRequestHooks(script, auth, config, cache, plan.kind === 'call' ? plan.routine.isolationLevel : null);
 }
 
-/** The request settings statement (search_path, role, claims, headers, cookies, app settings, `extra` settings). */
+/** `auth` with the impersonated role's own settings from the schema cache, which requestSettings then applies. */
+export function withRoleSettings(auth: AuthResult, cache: SchemaCache | undefined): AuthResult {
+  const settings = cache?.roleSettings?.get(auth.role)?.settings;
+  return settings && settings.length > 0 ? { ...auth, roleSettings: settings } : auth;
+}
+
+/**
+ * Completes a script whose before[0] is the request settings: BEGIN gets the impersonated role's
+ * default_transaction_isolation (unless `ownIsolation`, a function's, is set) and db-pre-request runs as before[1].
+ */
+export function withRequestHooks(
+  script: TxScript,
+  auth: AuthResult,
+  config: AppConfig,
+  cache: SchemaCache | undefined,
+  ownIsolation: IsolationLevel | null = null,
+): TxScript {
+  const isolation = ownIsolation === null ? cache?.roleSettings?.get(auth.role)?.isolationLevel : null;
+  const preRequest = config.dbPreRequest;
+  if (!isolation && !preRequest) return script;
+  return {
+    ...script,
+    begin: isolation ? withIsolation(script.begin, isolation) : script.begin,
+    before: preRequest ? withPreRequest(script.before, preRequest) : script.before,
+  };
+}
+
+/**
+ * The request settings statement (search_path, the role's own settings from `auth.roleSettings`, role, claims,
+ * method, path, headers, cookies, timezone, `extra` = hoisted function settings, app settings).
+ */
 export function requestSettings(req: ApiRequest, auth: AuthResult, config: AppConfig, extra: readonly (readonly [string, string])[]): Statement {
   return txSettingsStatement({
     schema: req.schema,
     extraSearchPath: config.dbExtraSearchPath,
+    roleSettings: auth.roleSettings,
     role: auth.role,
     claims: auth.claims,
     method: req.method,
@@ -47,4 +92,24 @@ export function requestSettings(req: ApiRequest, auth: AuthResult, config: AppCo
     extra,
     timezone: req.preferences.timezone,
   });
+}
+
+/** `SELECT schema.fn()`: the db-pre-request call; an unqualified name resolves through the request's search_path. */
+export function preRequestStatement(fn: QualifiedName): Statement {
+  const name = fn.schema === '' ? quoteIdent(fn.name) : `${quoteIdent(fn.schema)}.${quoteIdent(fn.name)}`;
+  return { text: `SELECT ${name}()`, values: [], prepare: true };
+}
+
+// The settings statement is always before[0]; the pre-request call runs right after it, before anything else.
+function withPreRequest(before: readonly Statement[], fn: QualifiedName): Statement[] {
+  const [settings, ...rest] = before;
+  return settings === undefined ? [preRequestStatement(fn)] : [settings, preRequestStatement(fn), ...rest];
+}
+
+const ISOLATION_CLAUSE = /\bISOLATION LEVEL (?:READ COMMITTED|READ UNCOMMITTED|REPEATABLE READ|SERIALIZABLE)\b/i;
+
+/** `begin` with its isolation level replaced by (or, when it names none, given) `level`. */
+export function withIsolation(begin: string, level: IsolationLevel): string {
+  const clause = `ISOLATION LEVEL ${level.toUpperCase()}`;
+  return ISOLATION_CLAUSE.test(begin) ? begin.replace(ISOLATION_CLAUSE, clause) : begin.replace(/^\s*BEGIN\b/i, `BEGIN ${clause}`);
 }

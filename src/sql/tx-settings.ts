@@ -1,5 +1,6 @@
-// The statement that sets a request's transaction-local settings (PostgREST's tx vars) in one SELECT of set_config calls:
-// search_path, role, request.jwt.claims, request.method, request.path, request.headers, request.cookies, app.settings.*.
+// The statement that sets a request's transaction-local settings (PostgREST's tx vars) in one SELECT of set_config calls,
+// in PostgREST's order: search_path, the role's own settings, role, request.jwt.claims, request.method, request.path,
+// request.headers, request.cookies, timezone, hoisted function settings, app.settings.*. It decides no values itself.
 import type { Statement } from '../db/execute.js';
 import { quoteIdent } from './fragment.js';
 
@@ -7,6 +8,11 @@ import { quoteIdent } from './fragment.js';
 export interface TxSettings {
   readonly schema: string;
   readonly extraSearchPath: readonly string[];
+  /**
+   * The impersonated role's `ALTER ROLE ... SET` settings. They come before the role switch, so that a parameter the
+   * authenticator was granted SET on (PostgreSQL 15+) can be set even when the impersonated role lacks that grant.
+   */
+  readonly roleSettings?: readonly (readonly [string, string])[] | undefined;
   readonly role: string;
   readonly claims: Readonly<Record<string, unknown>>;
   readonly method: string;
@@ -14,24 +20,25 @@ export interface TxSettings {
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies: Readonly<Record<string, string>>;
   readonly appSettings: Readonly<Record<string, string>>;
-  /** The role's own `ALTER ROLE ... SET` settings and hoisted function settings, applied before the role switch. */
+  /** The function's hoisted settings (db-hoisted-tx-settings), applied after the role switch and the timezone. */
   readonly extra: readonly (readonly [string, string])[];
   readonly timezone?: string | undefined;
 }
 
 /** One `SELECT set_config(...), ...` statement; names and values are parameters, so its text depends only on the count. */
 export function txSettingsStatement(s: TxSettings): Statement {
-  const pairs: [string, string][] = [
-    ['search_path', [s.schema, ...s.extraSearchPath].map(quoteIdent).join(', ')],
-    ...s.extra.map(([k, v]) => [k, v] as [string, string]),
+  const pairs: (readonly [string, string])[] = [['search_path', [s.schema, ...s.extraSearchPath].map(quoteIdent).join(', ')]];
+  if (s.roleSettings) pairs.push(...s.roleSettings);
+  pairs.push(
     ['role', s.role],
     ['request.jwt.claims', JSON.stringify(s.claims)],
     ['request.method', s.method],
     ['request.path', s.path],
     ['request.headers', JSON.stringify(s.headers)],
     ['request.cookies', JSON.stringify(s.cookies)],
-  ];
+  );
   if (s.timezone !== undefined) pairs.push(['timezone', s.timezone]);
+  pairs.push(...s.extra);
   for (const [k, v] of Object.entries(s.appSettings)) pairs.push([k, v]);
   const values: string[] = [];
   const calls: string[] = [];

@@ -1,0 +1,114 @@
+// Load generation: autocannon (programmatic) at fixed connections for a fixed duration, with per-request parameters
+// drawn in setupRequest; a sequential client that measures time to last byte of big responses; and the one-off
+// fetch used by the correctness check.
+import autocannon, { type AutocannonRequest } from 'autocannon';
+import { Agent, request as httpRequest } from 'node:http';
+import { type Req, Rng, type Sample, type Scenario, type TargetName } from './scenarios.js';
+
+export interface LoadResult {
+  /** Completed responses (any status). */
+  readonly requests: number;
+  readonly durationS: number;
+  /** Completed 2xx responses per second. */
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly non2xx: number;
+  readonly statusCodes: Readonly<Record<string, number>>;
+}
+
+function toAutocannon(r: Req): AutocannonRequest {
+  return { method: r.method, path: r.path, ...(r.headers ? { headers: { ...r.headers } } : {}), ...(r.body !== undefined ? { body: r.body } : {}) };
+}
+
+/** Runs `scenario` against `url` for `durationS` seconds with `connections` connections. */
+export function runLoad(opts: { url: string; scenario: Scenario; target: TargetName; connections: number; durationS: number; seed: number }): Promise<LoadResult> {
+  const rng = new Rng(opts.seed);
+  const first = toAutocannon(opts.scenario.request(opts.target, rng));
+  const requests: AutocannonRequest[] = [
+    opts.scenario.varies ? { ...first, setupRequest: (req) => ({ ...req, ...toAutocannon(opts.scenario.request(opts.target, rng)) }) } : first,
+  ];
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: opts.url, connections: opts.connections, duration: opts.durationS, requests, timeout: 30 },
+      (err, r) => {
+        if (err) return reject(err);
+        const statusCodes: Record<string, number> = {};
+        for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = Number(count);
+        const completed = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+        resolve({
+          requests: completed,
+          durationS: r.duration,
+          rps: r['2xx'] / r.duration,
+          p50Ms: r.latency.p50,
+          p99Ms: r.latency.p99,
+          errors: r.errors,
+          timeouts: r.timeouts,
+          non2xx: r.non2xx,
+          statusCodes,
+        });
+      },
+    );
+  });
+}
+
+export interface SequentialResult {
+  /** Time to last byte of each request, ms. */
+  readonly ttlbMs: readonly number[];
+  /** Bytes of the last response body. */
+  readonly bytes: number;
+  readonly statuses: readonly number[];
+  readonly errors: number;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One request, timing until the last body byte; the body is counted and dropped. */
+function timedRequest(base: string, r: Req): Promise<{ ms: number; status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const u = new URL(r.path, base);
+    const req = httpRequest(u, { method: r.method, headers: r.headers, agent }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+      });
+      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(r.body);
+  });
+}
+
+/** `count` sequential requests of a non-varying scenario. */
+export async function runSequential(url: string, scenario: Scenario, target: TargetName, count: number, seed: number): Promise<SequentialResult> {
+  const r = scenario.request(target, new Rng(seed));
+  const ttlbMs: number[] = [];
+  const statuses: number[] = [];
+  let bytes = 0;
+  let errors = 0;
+  for (let i = 0; i < count; i++) {
+    try {
+      const res = await timedRequest(url, r);
+      statuses.push(res.status);
+      bytes = res.bytes;
+      if (res.status >= 200 && res.status < 300) ttlbMs.push(res.ms);
+    } catch {
+      errors++;
+    }
+  }
+  return { ttlbMs, bytes, statuses, errors };
+}
+
+/** The one response the correctness check looks at. */
+export async function fetchSample(url: string, r: Req): Promise<Sample> {
+  const res = await fetch(url + r.path, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(60_000) });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  return { status: res.status, headers, body: await res.text() };
+}

@@ -1,0 +1,332 @@
+// The benchmark scenarios: for each, the request postgrest-ts gets and the equivalent request the baseline gets
+// (same rows, same JSON shape), a light shape check of a response and a fingerprint that both targets' answers to
+// the same fixed-seed request must share. Requests with random parameters draw from a seeded generator, so both
+// targets see the same sequence of ids in a round.
+import type { DatasetInfo } from './dataset.js';
+import { ORDERS_START } from './dataset.js';
+
+export type TargetName = 'postgrest-ts' | 'baseline';
+export const TARGETS: readonly TargetName[] = ['postgrest-ts', 'baseline'];
+
+export interface Req {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** A response as the check sees it (header names lower-cased). */
+export interface Sample {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A small seeded PRNG (mulberry32). */
+export class Rng {
+  #s: number;
+  constructor(seed: number) {
+    this.#s = seed >>> 0;
+  }
+  next(): number {
+    this.#s = (this.#s + 0x6d2b79f5) >>> 0;
+    let t = this.#s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  /** Integer in [lo, hi]. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  /** `load`: autocannon at fixed connections for the round duration; `big`: a few sequential requests, time to last byte. */
+  readonly kind: 'load' | 'big';
+  /** Rows one successful request inserts into bench.reviews (write scenarios): checked once, truncated after each run. */
+  readonly writesRows?: number;
+  /** False when every request is identical (autocannon then encodes it once). */
+  readonly varies: boolean;
+  request(target: TargetName, rng: Rng): Req;
+  /** undefined when the response looks right, else what is wrong. */
+  check(s: Sample): string | undefined;
+  /** A digest of the content: both targets must give the same one for the same request. */
+  fingerprint(s: Sample): string;
+}
+
+const JSON_HEADERS = { Accept: 'application/json' } as const;
+const WRITE_HEADERS = { 'Content-Type': 'application/json', Prefer: 'return=minimal' } as const;
+
+function parseJson(s: Sample): unknown {
+  try {
+    return JSON.parse(s.body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON with object keys sorted, for order-insensitive comparison of objects. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function snippet(body: string): string {
+  return body.length > 200 ? `${body.slice(0, 200)}…` : body;
+}
+
+/** Common checks of a JSON array answer: status, parse, length. */
+function jsonArray(s: Sample, status: number | readonly number[], length?: (n: number) => boolean): { rows?: Record<string, unknown>[]; problem?: string } {
+  const ok = typeof status === 'number' ? [status] : status;
+  if (!ok.includes(s.status)) return { problem: `status ${s.status} (expected ${ok.join('/')}): ${snippet(s.body)}` };
+  const v = parseJson(s);
+  if (!Array.isArray(v)) return { problem: `body is not a JSON array: ${snippet(s.body)}` };
+  if (length && !length(v.length)) return { problem: `unexpected row count ${v.length}` };
+  if (!v.every((r) => r && typeof r === 'object' && !Array.isArray(r))) return { problem: 'rows are not objects' };
+  return { rows: v as Record<string, unknown>[] };
+}
+
+function expectCreated(s: Sample): string | undefined {
+  return s.status === 201 ? undefined : `status ${s.status} (expected 201): ${snippet(s.body)}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+const DAY = 86_400_000;
+
+function review(rng: Rng, ds: DatasetInfo, i: number): Record<string, unknown> {
+  return {
+    product_id: rng.int(1, ds.counts.products),
+    customer_id: rng.int(1, ds.counts.customers),
+    rating: rng.int(1, 5),
+    body: `Review ${i}: works as described, would buy again.`,
+  };
+}
+
+/** The scenarios for a prepared data set, in run order. */
+export function scenarios(ds: DatasetInfo): Scenario[] {
+  const customers = ds.counts.customers;
+  const orders = ds.counts.orders;
+  const bigRows = Math.min(100_000, ds.counts.orderItems);
+  const orderCols = 'id,customer_id,status,total,created_at';
+  const itemCols = 'id,order_id,product_id,quantity,unit_price';
+  let bulkBody: string | undefined;
+
+  return [
+    {
+      id: 'pk',
+      title: 'single row by primary key',
+      kind: 'load',
+      varies: true,
+      request(target, rng) {
+        const id = rng.int(1, customers);
+        return target === 'postgrest-ts'
+          ? { method: 'GET', path: `/customers?id=eq.${id}`, headers: JSON_HEADERS }
+          : { method: 'GET', path: `/customers/${id}`, headers: JSON_HEADERS };
+      },
+      check(s) {
+        const { rows, problem } = jsonArray(s, 200, (n) => n === 1);
+        if (problem) return problem;
+        const r = rows![0]!;
+        return typeof r.id === 'number' && typeof r.email === 'string' ? undefined : `unexpected row ${canonical(r)}`;
+      },
+      fingerprint: (s) => canonical(parseJson(s)),
+    },
+    {
+      id: 'filter50',
+      title: '50 rows filtered and ordered',
+      kind: 'load',
+      varies: true,
+      request(target, rng) {
+        const before = encodeURIComponent(iso(ORDERS_START + rng.int(30, ds.size.orderDays) * DAY));
+        return target === 'postgrest-ts'
+          ? { method: 'GET', path: `/orders?select=${orderCols}&status=eq.shipped&created_at=lt.${before}&order=created_at.desc&limit=50`, headers: JSON_HEADERS }
+          : { method: 'GET', path: `/orders?status=shipped&before=${before}&limit=50`, headers: JSON_HEADERS };
+      },
+      check(s) {
+        const { rows, problem } = jsonArray(s, 200, (n) => n === 50);
+        if (problem) return problem;
+        if (!rows!.every((r) => r.status === 'shipped')) return 'a row does not match the filter';
+        const first = Date.parse(String(rows![0]!.created_at));
+        const last = Date.parse(String(rows![49]!.created_at));
+        return first >= last ? undefined : 'rows are not ordered by created_at desc';
+      },
+      fingerprint: (s) => canonical(parseJson(s)),
+    },
+    {
+      id: 'embed_o2m',
+      title: 'one-to-many embed: a customer, last 10 orders, their items',
+      kind: 'load',
+      varies: true,
+      request(target, rng) {
+        const id = rng.int(1, customers);
+        return target === 'postgrest-ts'
+          ? {
+              method: 'GET',
+              path: `/customers?select=id,name,email,orders(id,status,total,created_at,order_items(product_id,quantity,unit_price))&id=eq.${id}&orders.order=created_at.desc&orders.limit=10`,
+              headers: JSON_HEADERS,
+            }
+          : { method: 'GET', path: `/customers/${id}/recent-orders`, headers: JSON_HEADERS };
+      },
+      check(s) {
+        const { rows, problem } = jsonArray(s, 200, (n) => n === 1);
+        if (problem) return problem;
+        const o = rows![0]!.orders;
+        if (!Array.isArray(o) || o.length > 10) return `orders is not an array of at most 10: ${snippet(canonical(o))}`;
+        return o.every((x) => Array.isArray((x as Record<string, unknown>).order_items)) ? undefined : 'an order lacks its order_items array';
+      },
+      // Items within an order come in no specified order on either side: compare them sorted.
+      fingerprint(s) {
+        const v = parseJson(s) as { orders?: { order_items?: unknown[] }[] }[] | undefined;
+        if (!Array.isArray(v)) return `status ${s.status}`;
+        return canonical(
+          v.map((c) => ({ ...c, orders: c.orders?.map((o) => ({ ...o, order_items: o.order_items?.map(canonical).sort() })) })),
+        );
+      },
+    },
+    {
+      id: 'embed_m2o',
+      title: 'many-to-one embed over 50 rows: orders with their customer',
+      kind: 'load',
+      varies: true,
+      request(target, rng) {
+        const after = rng.int(0, Math.max(0, orders - 100));
+        return target === 'postgrest-ts'
+          ? { method: 'GET', path: `/orders?select=id,status,total,created_at,customer:customers(id,name,email)&id=gt.${after}&order=id&limit=50`, headers: JSON_HEADERS }
+          : { method: 'GET', path: `/orders/with-customer?after_id=${after}&limit=50`, headers: JSON_HEADERS };
+      },
+      check(s) {
+        const { rows, problem } = jsonArray(s, 200, (n) => n === 50);
+        if (problem) return problem;
+        const c = rows![0]!.customer as Record<string, unknown> | undefined;
+        return c && typeof c === 'object' && typeof c.id === 'number' ? undefined : `customer is not an embedded object: ${snippet(canonical(rows![0]))}`;
+      },
+      fingerprint: (s) => canonical(parseJson(s)),
+    },
+    {
+      id: 'insert1',
+      title: 'insert one row (return=minimal)',
+      kind: 'load',
+      writesRows: 1,
+      varies: true,
+      request(target, rng) {
+        const body = JSON.stringify(review(rng, ds, rng.int(1, 1e6)));
+        return target === 'postgrest-ts'
+          ? { method: 'POST', path: '/reviews', headers: WRITE_HEADERS, body }
+          : { method: 'POST', path: '/reviews', headers: WRITE_HEADERS, body };
+      },
+      check: expectCreated,
+      fingerprint: (s) => `status ${s.status}`,
+    },
+    {
+      id: 'bulk1000',
+      title: 'bulk insert of 1,000 rows (return=minimal)',
+      kind: 'load',
+      writesRows: 1000,
+      varies: false,
+      request(_target, rng) {
+        bulkBody ??= JSON.stringify(Array.from({ length: 1000 }, (_, i) => review(rng, ds, i)));
+        return { method: 'POST', path: '/reviews', headers: WRITE_HEADERS, body: bulkBody };
+      },
+      check: expectCreated,
+      fingerprint: (s) => `status ${s.status}`,
+    },
+    {
+      id: 'rpc',
+      title: 'RPC: stable function (customer_order_stats)',
+      kind: 'load',
+      varies: true,
+      request(target, rng) {
+        const id = rng.int(1, customers);
+        return target === 'postgrest-ts'
+          ? { method: 'GET', path: `/rpc/customer_order_stats?p_customer_id=${id}`, headers: JSON_HEADERS }
+          : { method: 'GET', path: `/customers/${id}/stats`, headers: JSON_HEADERS };
+      },
+      check(s) {
+        const { rows, problem } = jsonArray(s, 200, (n) => n === 1);
+        if (problem) return problem;
+        return 'order_count' in rows![0]! && 'total_spent' in rows![0]! ? undefined : `unexpected row ${canonical(rows![0])}`;
+      },
+      fingerprint: (s) => canonical(parseJson(s)),
+    },
+    {
+      id: 'count_exact',
+      title: 'count=exact with Range 0-24 (orders of 500 customers)',
+      kind: 'load',
+      varies: true,
+      request(target, rng) {
+        const from = rng.int(1, Math.max(1, customers - 500));
+        const to = from + 500;
+        return target === 'postgrest-ts'
+          ? {
+              method: 'GET',
+              path: `/orders?select=${orderCols}&customer_id=gte.${from}&customer_id=lt.${to}&order=id`,
+              headers: { ...JSON_HEADERS, Prefer: 'count=exact', 'Range-Unit': 'items', Range: '0-24' },
+            }
+          : { method: 'GET', path: `/orders/page?customer_from=${from}&customer_to=${to}&offset=0&limit=25`, headers: JSON_HEADERS };
+      },
+      check(s) {
+        const { problem } = jsonArray(s, [200, 206], (n) => n === 25);
+        if (problem) return problem;
+        const range = s.headers['content-range'] ?? '';
+        return /^0-24\/\d+$/.test(range) ? undefined : `Content-Range is "${range}", expected 0-24/<total>`;
+      },
+      fingerprint: (s) => `${s.status} ${s.headers['content-range']} ${canonical(parseJson(s))}`,
+    },
+    {
+      id: 'json100k',
+      title: `${bigRows.toLocaleString('en')}-row JSON read`,
+      kind: 'big',
+      varies: false,
+      request(target) {
+        return target === 'postgrest-ts'
+          ? { method: 'GET', path: `/order_items?select=${itemCols}&order=id&limit=${bigRows}`, headers: JSON_HEADERS }
+          : { method: 'GET', path: `/order-items?limit=${bigRows}`, headers: JSON_HEADERS };
+      },
+      check(s) {
+        const { problem } = jsonArray(s, 200, (n) => n === bigRows);
+        return problem;
+      },
+      fingerprint(s) {
+        const v = parseJson(s);
+        if (!Array.isArray(v)) return `status ${s.status}`;
+        return `${v.length} ${canonical(v[0])} ${canonical(v[v.length - 1])}`;
+      },
+    },
+    {
+      id: 'csv100k',
+      title: `${bigRows.toLocaleString('en')}-row CSV read`,
+      kind: 'big',
+      varies: false,
+      request(target) {
+        const headers = { Accept: 'text/csv' };
+        return target === 'postgrest-ts'
+          ? { method: 'GET', path: `/order_items?select=${itemCols}&order=id&limit=${bigRows}`, headers }
+          : { method: 'GET', path: `/order-items?limit=${bigRows}`, headers };
+      },
+      check(s) {
+        if (s.status !== 200) return `status ${s.status} (expected 200): ${snippet(s.body)}`;
+        if (!(s.headers['content-type'] ?? '').startsWith('text/csv')) return `Content-Type is ${s.headers['content-type']}`;
+        const lines = s.body.split('\n').filter((l) => l !== '');
+        if (lines[0] !== itemCols) return `header line is "${lines[0]}"`;
+        return lines.length === bigRows + 1 ? undefined : `${lines.length - 1} data lines, expected ${bigRows}`;
+      },
+      fingerprint(s) {
+        const lines = s.body.split('\n').filter((l) => l !== '');
+        return `${lines.length} ${lines[0]} ${lines[1]} ${lines[lines.length - 1]}`;
+      },
+    },
+  ];
+}

@@ -1,0 +1,117 @@
+// Group "hostile": sends every corpus case over a raw socket and checks the answer (a 4xx or the documented status,
+// a PostgREST error body, no hang, no 5xx), that a valid request is served right after, and that no data changed.
+import type { Case } from '../corpus/corpus.js';
+import { type Db, PROTECTED_TABLES, protectedChecksum, restoreSink } from '../lib/db.js';
+import { jsonBody, type RawOutcome, type RawRequest, rawRequest } from '../lib/raw-http.js';
+import { clip, type GroupReport } from '../lib/report.js';
+import type { Target } from '../lib/server.js';
+
+/** SQLSTATEs PostgREST itself answers with a 5xx for input a client controls (program limits), so we may too. */
+const DOCUMENTED_5XX: Readonly<Record<string, string>> = {
+  '54001': 'stack depth limit exceeded: PostgREST maps class 54 to 500',
+};
+
+/** Strings only rows hidden from the API roles contain. */
+export const SECRET_MARKERS = ['VAULTSECRET', 'TOPSECRET'] as const;
+
+const VALID: RawRequest = { method: 'GET', target: '/items?id=eq.7&select=id,name' };
+const VALID_BODY = '[{"id":7,"name":"item 7"}]';
+
+/** Describes a request for a failure report. */
+export function describeRequest(r: RawRequest): string {
+  if (r.raw) return `raw bytes: ${clip(r.raw.toString('latin1'), 400)}`;
+  const target = typeof r.target === 'string' ? r.target : r.target.toString('latin1');
+  const lines = [`${r.method} ${clip(target, 300)}`];
+  for (const [n, v] of r.headers ?? []) lines.push(`${clip(n, 60)}: ${clip(typeof v === 'string' ? v : v.toString('latin1'), 200)}`);
+  if (r.body !== undefined) lines.push(`body: ${clip(typeof r.body === 'string' ? r.body : r.body.toString('latin1'), 300)}`);
+  return lines.join('\n');
+}
+
+/** Describes an outcome for a failure report. */
+export function describeOutcome(o: RawOutcome): string {
+  if (o.kind === 'timeout') return `no response within ${Math.round(o.ms)} ms`;
+  if (o.kind === 'closed') return `connection closed after ${Math.round(o.ms)} ms without a complete response (${o.error}; ${o.received} bytes)`;
+  return `${o.status} (${Math.round(o.ms)} ms) content-type=${o.headers['content-type'] ?? '-'} body: ${clip(o.body.toString('utf8'), 400)}`;
+}
+
+/** Whether `body` is exactly PostgREST's error object. */
+export function isErrorBody(body: unknown): body is { code: string; message: string; details: unknown; hint: unknown } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const keys = Object.keys(body).sort().join(',');
+  const b = body as Record<string, unknown>;
+  return keys === 'code,details,hint,message' && typeof b.code === 'string' && typeof b.message === 'string';
+}
+
+/** Why an answer is wrong for a case (a short key and a sentence), or undefined when it is right. */
+export function judge(c: Pick<Case, 'expect'>, o: RawOutcome): { key: string; why: string } | undefined {
+  if (o.kind === 'timeout') return { key: 'hang: no response', why: 'the server did not answer' };
+  if (o.kind === 'closed') return { key: 'connection closed without a response', why: 'expected an HTTP response' };
+  if (o.status < 100) return { key: 'malformed HTTP response', why: 'the status line did not parse' };
+  const text = o.body.toString('utf8');
+  for (const s of SECRET_MARKERS) if (text.includes(s)) return { key: 'hidden rows leaked', why: `the body contains ${s}` };
+  const body = o.status >= 300 ? jsonBody(o) : undefined;
+  const code = isErrorBody(body) ? body.code : '-';
+  if (o.status >= 500 && !DOCUMENTED_5XX[code]) return { key: `5xx: ${o.status} ${code}`, why: 'a 5xx for client input' };
+  if (Array.isArray(c.expect)) {
+    if (!c.expect.includes(o.status)) return { key: `expected ${c.expect.join('/')}, got ${o.status} ${code}`, why: `expected ${c.expect.join(' or ')}` };
+  } else if (c.expect === 'error' && (o.status < 400 || o.status >= 500)) {
+    return { key: `expected a 4xx, got ${o.status}`, why: 'expected a 4xx error' };
+  }
+  if (o.status >= 400 && !isErrorBody(body)) return { key: `${o.status} without a {code,message,details,hint} body`, why: 'error bodies are PostgREST-shaped JSON' };
+  if (o.status >= 400 && !(o.headers['content-type'] ?? '').startsWith('application/json')) {
+    return { key: `${o.status} error body not labelled application/json`, why: 'error bodies are application/json' };
+  }
+  return undefined;
+}
+
+/** Options of a hostile run. */
+export interface HostileOptions {
+  readonly timeoutMs?: number;
+  /** Print progress every N cases (0: never). */
+  readonly progressEvery?: number;
+}
+
+/** Runs the corpus against `target`, one case at a time, each followed by a valid request. */
+export async function runHostile(report: GroupReport, target: Target, db: Db, cases: readonly Case[], opts: HostileOptions = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const before = await protectedChecksum(db);
+  let sink = await protectedChecksum(db, ['reliability.sink']);
+  const statuses = new Map<number, number>();
+  let n = 0;
+  for (const c of cases) {
+    n++;
+    if (opts.progressEvery && n % opts.progressEvery === 0) process.stdout.write(`  hostile: ${n}/${cases.length}\n`);
+    const o = await rawRequest(target.port, { ...c.request, timeoutMs });
+    if (o.kind === 'response') statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
+    const bad = judge(c, o);
+    report.check(
+      `${c.id} answers correctly`,
+      bad === undefined,
+      () => `request: ${describeRequest(c.request)}\nresponse: ${describeOutcome(o)}\nexpected: ${bad?.why ?? ''}`,
+      `${bad?.key ?? ''} [${c.family}]`,
+    );
+    const after = await rawRequest(target.port, { ...VALID, timeoutMs });
+    const ok = after.kind === 'response' && after.status === 200 && after.body.toString('utf8') === VALID_BODY;
+    if (!ok) {
+      report.check(`valid request served after ${c.id}`, false, () => `after: ${describeRequest(c.request)}\nvalid request got: ${describeOutcome(after)}`, 'valid request failed right after a hostile one');
+    }
+    if (c.writes) {
+      const now = await protectedChecksum(db, ['reliability.sink']);
+      if (now !== sink) {
+        report.check(`${c.id} changed no data`, false, () => `request: ${describeRequest(c.request)}\nresponse: ${describeOutcome(o)}\nthe sink table changed`, 'a refused write changed data');
+        await restoreSink(db);
+        sink = await protectedChecksum(db, ['reliability.sink']);
+      }
+    }
+    if (!target.alive()) {
+      report.check('server process survives the corpus', false, `the server exited during ${c.id}: ${describeRequest(c.request)}`, 'server crashed');
+      return;
+    }
+  }
+  report.note(`statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, k]) => `${s}×${k}`).join(' ')}`);
+  report.check('server process survives the corpus', target.alive(), 'the server exited');
+  const after = await protectedChecksum(db);
+  report.check('no data changed (protected tables checksum)', after === before, () => `before: ${before}\nafter:  ${after}\ntables: ${PROTECTED_TABLES.join(', ')}`);
+  const unexpected = target.unexpected();
+  report.check('the server logged no unexpected errors', unexpected.length === 0, () => unexpected.slice(0, 5).join('\n'));
+}

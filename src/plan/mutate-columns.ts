@@ -1,0 +1,71 @@
+// The column-level passes of a write plan: the body's keys resolved to table columns (PGRST204), and the columns the
+// mutation must RETURN so the representation, its embeds and `Location` can be built. No SQL text here.
+import { pgrst204ColumnNotFound } from '../errors/catalogue-schema-cache.js';
+import type { Payload } from '../request/payload.js';
+import { findRepresentation } from '../schema-cache/lookup.js';
+import type { SchemaCache, Table } from '../schema-cache/types.js';
+import type { MutateBody, PayloadColumn, Returning } from './mutate-types.js';
+import type { ReadPlan } from './types.js';
+
+/** A table/JSON body resolved against `table`: every key must be one of its columns. */
+export function mutateBody(payload: Payload, table: Table, cache: SchemaCache, applyDefaults: boolean): MutateBody {
+  if (payload.kind !== 'json' && payload.kind !== 'raw-json') {
+    // parsePayload only yields these for RPC; a relation body is always JSON by now.
+    throw new Error(`unexpected ${payload.kind} payload for a relation`);
+  }
+  const columns: PayloadColumn[] = [];
+  for (const key of payload.keys) columns.push(payloadColumn(table, key, cache));
+  return { json: payload.json, isArray: payload.isArray, columns, applyDefaults };
+}
+
+/** One key of the body as a column (PGRST204 when the relation has no such column). */
+function payloadColumn(table: Table, name: string, cache: SchemaCache): PayloadColumn {
+  const column = table.columnsByName.get(name);
+  if (column === undefined) throw pgrst204ColumnNotFound(table.name, name);
+  const parser = findRepresentation(cache, 'json', column.nominalType);
+  return parser
+    ? { name, readType: 'json', transform: parser.function, default: column.default }
+    : { name, readType: column.nominalType, transform: undefined, default: column.default };
+}
+
+/** Columns of `table` among `names`, in the table's column order (unknown names last, as given). */
+function inTableOrder(table: Table, names: ReadonlySet<string>): string[] {
+  const out = table.columns.filter((c) => names.has(c.name)).map((c) => c.name);
+  for (const n of names) if (!table.columnsByName.has(n)) out.push(n);
+  return out;
+}
+
+/**
+ * What RETURNING must give the representation of `read`: every column when it selects `*`, a computed field (which
+ * takes the whole row) or embeds through a computed relationship; otherwise the selected and ordered columns, the
+ * primary key and the columns the embeds join on.
+ */
+export function representationReturning(read: ReadPlan, table: Table): Returning {
+  const names = new Set<string>();
+  for (const s of read.select) {
+    if (s.kind !== 'field') return { kind: 'star' };
+    const name = s.item.field.name;
+    if (name === '*' || s.computed !== undefined) return { kind: 'star' };
+    names.add(name);
+  }
+  for (const term of read.order) {
+    if (term.kind !== 'field') continue;
+    const name = term.field.name;
+    if (!table.columnsByName.has(name) && read.computed.has(name)) return { kind: 'star' };
+    names.add(name);
+  }
+  for (const embed of read.embeds) {
+    const rel = embed.relationship;
+    if (rel.kind === 'computed') return { kind: 'star' };
+    const pairs = rel.cardinality.kind === 'M2M' ? rel.cardinality.junction.sourceColumns : rel.cardinality.columns;
+    for (const [own] of pairs) names.add(own);
+  }
+  for (const pk of table.pkCols) names.add(pk);
+  return { kind: 'columns', names: inTableOrder(table, names) };
+}
+
+/** The primary key columns `Location` is built from, in the table's column order (none: RETURNING 1). */
+export function locationReturning(table: Table): Returning {
+  if (table.pkCols.length === 0) return { kind: 'none' };
+  return { kind: 'columns', names: inTableOrder(table, new Set(table.pkCols)) };
+}

@@ -1,0 +1,62 @@
+// The request body of a write as SQL: one JSON bind parameter turned into typed rows (`pgrst_body`) by
+// json_to_record(set), with column defaults merged in for `Prefer: missing=default`. No I/O.
+import type { MutateBody, PayloadColumn } from '../plan/mutate-types.js';
+import { type Fragment, ident, join, keyword, param, qualified, sql } from './fragment.js';
+
+/** The alias of the body's rows in the write statement. */
+export const BODY_ALIAS = 'pgrst_body';
+const BODY = keyword(BODY_ALIAS);
+
+/**
+ * SQL text the schema cache read from the catalog — a type as `format_type` prints it, a default as `pg_get_expr`
+ * deparses it — which cannot travel as a parameter. Never request input: names from requests only reach it through
+ * an exact match against the cached columns.
+ */
+function catalogText(text: string): Fragment {
+  return keyword(text);
+}
+
+/** `"col" type, ...`: the column definition list of json_to_record(set). */
+function columnDefinitions(columns: readonly PayloadColumn[]): Fragment {
+  return join(
+    columns.map((c) => sql`${ident(c.name)} ${catalogText(c.readType)}`),
+    ', ',
+  );
+}
+
+/** `jsonb_build_object('col', (default), ...)` for the body columns that have a default. */
+function defaultsObject(columns: readonly PayloadColumn[]): Fragment {
+  const pairs: Fragment[] = [];
+  for (const c of columns) {
+    if (c.default !== null) pairs.push(sql`${param(c.name)}::text, (${catalogText(c.default)})`);
+  }
+  return sql`pg_catalog.jsonb_build_object(${join(pairs, ', ')})`;
+}
+
+/**
+ * `<rows> AS pgrst_body(...)`: the body's rows typed as the target columns. An object is one row, an array one row per
+ * element; without keys (`{}`, `[{}, {}]`) the rows have no columns, so every column takes its default.
+ */
+export function bodySource(body: MutateBody): Fragment {
+  const json = param(body.json);
+  if (body.columns.length === 0) {
+    return body.isArray ? sql`pg_catalog.json_array_elements(${json}::json) AS ${BODY}` : sql`(VALUES (1)) AS ${BODY}`;
+  }
+  const defs = columnDefinitions(body.columns);
+  if (!body.applyDefaults) {
+    return body.isArray
+      ? sql`pg_catalog.json_to_recordset(${json}::json) AS ${BODY}(${defs})`
+      : sql`pg_catalog.json_to_record(${json}::json) AS ${BODY}(${defs})`;
+  }
+  // Keys a row lacks take the column default: the defaults object is merged under each row (jsonb, last key wins).
+  const defaults = defaultsObject(body.columns);
+  return body.isArray
+    ? sql`pg_catalog.jsonb_to_recordset((SELECT pg_catalog.jsonb_agg(${defaults} || _pgrst_row) FROM pg_catalog.jsonb_array_elements(${json}::jsonb) AS _pgrst_row)) AS ${BODY}(${defs})`
+    : sql`pg_catalog.jsonb_to_record(${defaults} || ${json}::jsonb) AS ${BODY}(${defs})`;
+}
+
+/** The value a body column writes: `pgrst_body."col"`, through its `json → domain` parser when it has one. */
+export function bodyValue(column: PayloadColumn): Fragment {
+  const value = sql`${BODY}.${ident(column.name)}`;
+  return column.transform ? sql`${qualified(column.transform.schema, column.transform.name)}(${value})` : value;
+}

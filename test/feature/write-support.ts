@@ -1,0 +1,47 @@
+// Helpers shared by the write feature tests (write-*.test.ts): a server on the `writes` schema, HTTP calls with JSON
+// bodies, and superuser access to check what the database holds after each write.
+import pg from 'pg';
+import { request, startTestServer, type TestServer } from '../support/server.js';
+
+export interface WriteEnv {
+  readonly srv: TestServer;
+  readonly db: pg.Client;
+  /** Rows of a superuser query, every column as pg returns it. */
+  rows(text: string, values?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Runs statements as the superuser (fixtures of one test). */
+  exec(text: string): Promise<void>;
+  /** An HTTP call; a non-string `body` is sent as JSON. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): ReturnType<typeof request>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server serving `writes` (plus `env`) and a superuser connection to the test database. */
+export async function startWriteEnv(env: Record<string, string> = {}): Promise<WriteEnv> {
+  const uri = process.env.PGRST_TEST_ADMIN_URI;
+  if (!uri) throw new Error('PGRST_TEST_ADMIN_URI is not set: run the tests through test/run.ts');
+  const srv = await startTestServer({ PGRST_DB_SCHEMAS: 'writes', ...env });
+  const db = new pg.Client({ connectionString: uri });
+  await db.connect();
+  return {
+    srv,
+    db,
+    rows: async (text, values = []) => (await db.query(text, values as unknown[])).rows as Record<string, unknown>[],
+    exec: async (text) => {
+      await db.query(text);
+    },
+    call: (method, path, body, headers = {}) => {
+      const init: RequestInit = { method, headers };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type') && typeof body !== 'string') {
+          init.headers = { 'Content-Type': 'application/json', ...headers };
+        }
+      }
+      return request(srv.url, path, init);
+    },
+    stop: async () => {
+      await db.end();
+      await srv.stop();
+    },
+  };
+}
