@@ -9,6 +9,7 @@ import type { Target } from '../lib/server.js';
 /** SQLSTATEs PostgREST itself answers with a 5xx for input a client controls (program limits), so we may too. */
 const DOCUMENTED_5XX: Readonly<Record<string, string>> = {
   '54001': 'stack depth limit exceeded: PostgREST maps class 54 to 500',
+  '21000': 'e.g. PUT with two rows for the same key: ON CONFLICT affects a row twice; PostgREST maps 21000 to 500',
 };
 
 /** Strings only rows hidden from the API roles contain. */

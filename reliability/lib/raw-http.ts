@@ -94,7 +94,12 @@ function dechunk(buf: Buffer): Buffer | undefined {
 
 /** A complete response from the bytes so far (or at end of stream when `ended`). */
 function complete(buf: Buffer, method: string, ended: boolean): Omit<RawResponse, 'ms' | 'kind'> | undefined {
-  const head = parseHead(buf);
+  let head = parseHead(buf);
+  // Interim answers (100 Continue) precede the real one.
+  while (head && head.status >= 100 && head.status < 200 && head.status !== 101) {
+    buf = buf.subarray(head.bodyStart);
+    head = parseHead(buf);
+  }
   if (!head) return undefined;
   const rest = buf.subarray(head.bodyStart);
   const noBody = method === 'HEAD' || head.status === 204 || head.status === 304 || (head.status >= 100 && head.status < 200);

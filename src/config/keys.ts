@@ -357,10 +357,11 @@ export const KEYS: readonly KeySpec[] = [
   key({
     name: 'server-docs-path', field: 'serverDocsPath', coerce: 'lenient-text-emptyable', reloadable: false,
     origin: 'postgrest-ts',
-    doc: 'Path of the human-readable API documentation page; "" disables it.',
+    doc: 'Path of the interactive API documentation page (Swagger UI); "" disables it. The default has two segments, so it never hides a table.',
     parse: (v) => {
-      if (v === undefined) return '/docs';
+      if (v === undefined) return '/_/docs';
       if (v !== '' && !v.startsWith('/')) throw invalid('server-docs-path', 'server-docs-path must be empty or start with "/"');
+      if (v === '/') throw invalid('server-docs-path', 'server-docs-path cannot be "/": that is the OpenAPI description');
       return v;
     },
     dump: q,

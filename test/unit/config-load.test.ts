@@ -35,7 +35,7 @@ const DEFAULTS: AppConfig = {
   serverTimingEnabled: false, serverTraceHeader: undefined, serverUnixSocket: undefined, serverUnixSocketMode: 0o660,
   urlUseLegacyTargetNames: true, internalSchemaCacheQuerySleep: undefined,
   internalSchemaCacheQuerySleepBeforeQueries: undefined, serverWorkers: 1, openapiVersion: '2.0',
-  serverMaxBodySize: 104857600, serverMaxUrlLength: 16384, serverMaxHeaderSize: 16384, serverDocsPath: '/docs',
+  serverMaxBodySize: 104857600, serverMaxUrlLength: 16384, serverMaxHeaderSize: 16384, serverDocsPath: '/_/docs',
   jwtJwksUrl: undefined, jwtJwksCacheSeconds: 600, configFilePath: undefined,
 };
 
