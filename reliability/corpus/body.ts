@@ -38,9 +38,9 @@ const CONTENT_TYPES: ReadonlyArray<readonly [string, Expect]> = [
 ];
 
 const CSV: readonly (readonly [string, Expect])[] = [
-  ['id,name\n100', 'error'], ['id,name\n100,a,b', 'error'], ['id,name\n"100,a', 'error'], ['', 'no5xx'], ['id,name', 'no5xx'],
+  ['id,name\n100', 'error'], ['id,name\n1,a,b', 'error'], ['id,name\n"100,a', 'error'], ['', 'no5xx'], ['id,name', 'no5xx'],
   ['nope\n1', 'error'], ['id,name\nabc,x', 'error'], ['id,name\n1,one', 'error'], ['\u0000,\u0000\n', 'no5xx'], ['id,,name\n100,,a', 'error'],
-  ['id;name\n100;x', 'error'], ['\ufeffid,name\n100,x', 'error'], ['id,name\r100,one\r1,one', 'error'], ['id,name\n100,"a""b\n', 'error'],
+  ['id;name\n100;x', 'error'], ['\ufeffid,name\n100,x', 'error'], ['id,name\r100,one\r1,one', 'error'], ['id,name\n1,"a""b\n', 'error'],
   ['id,name,qty\n100,a,-1', 'error'], ['id,name\n100,a\n101', 'error'], ['"id,name\n100,a', 'error'], ['id,id\n100,101', 'error'],
   [`id,name\n${Array.from({ length: 2000 }, (_, i) => `${1000 + i},n`).join('\n')}\nbad,n`, 'error'],
 ];

@@ -83,14 +83,13 @@ export function lexSql(sql: string): Span[] {
   return spans;
 }
 
-/** The lexical context of every occurrence of `marker` ('mixed' when one occurrence crosses a token boundary). */
-export function markerContexts(sql: string, marker: string): Array<SqlContext | 'mixed'> {
+/** Every occurrence of `marker` with its lexical context ('mixed' when it crosses a token boundary). */
+export function markerOccurrences(sql: string, marker: string): Array<{ readonly at: number; readonly ctx: SqlContext | 'mixed' }> {
   const spans = lexSql(sql);
-  const out: Array<SqlContext | 'mixed'> = [];
+  const out: Array<{ at: number; ctx: SqlContext | 'mixed' }> = [];
   for (let at = sql.indexOf(marker); at >= 0; at = sql.indexOf(marker, at + 1)) {
     const span = spans.find((s) => s.start <= at && at < s.end);
-    if (!span) continue;
-    out.push(at + marker.length <= span.end ? span.ctx : 'mixed');
+    if (span) out.push({ at, ctx: at + marker.length <= span.end ? span.ctx : 'mixed' });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Runs one request's transaction on a pooled connection: BEGIN, request settings, optional pre-request, main statement,
 // then COMMIT or ROLLBACK — pipelined into one round trip when nothing depends on the result. No SQL is built here.
+import { Socket } from 'node:net';
 import type pg from 'pg';
 import type { PooledConnection } from './pool.js';
 
@@ -46,14 +47,25 @@ export interface TxResult {
   readonly before: readonly pg.QueryResult[];
 }
 
+/** The client's socket (node-postgres keeps it on its connection object). */
+function socketOf(client: pg.Client): Socket | undefined {
+  const stream = (client as unknown as { connection?: { stream?: unknown } }).connection?.stream;
+  return stream instanceof Socket ? stream : undefined;
+}
+
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
 export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
   const { client } = conn;
+  // In pipeline mode node-postgres writes every protocol message as soon as a query is issued; corking the socket
+  // while the whole script is issued sends it in one write (one syscall, one packet) instead of a dozen.
+  const socket = socketOf(client);
+  socket?.cork();
   const pending: Promise<pg.QueryResult>[] = [client.query(script.begin)];
   for (const st of script.before) pending.push(send(client, st, usePrepared));
   const mainIndex = pending.length;
   pending.push(send(client, script.main, usePrepared));
   if (typeof script.end === 'string') pending.push(client.query(script.end === 'commit' ? 'COMMIT' : 'ROLLBACK'));
+  socket?.uncork();
 
   const settled = await Promise.allSettled(pending);
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -11,6 +11,8 @@ import { pgrstX00Internal } from '../errors/catalogue.js';
 import { isConnectionError, type PgErrorLike, pgErrorToApiError } from '../errors/sqlstate.js';
 import { accessLogLine, serverTimingHeader } from '../observe/access-log.js';
 import { planRequest } from '../plan/plan.js';
+import { legacyTargetWarningText } from '../plan/read-plan.js';
+import { VERSION } from '../app/version.js';
 import { type ApiRequest, buildApiRequest } from '../request/api-request.js';
 import { errorResponse } from '../response/error.js';
 import { optionsResponse } from '../response/options.js';
@@ -74,7 +76,13 @@ async function serve(state: AppState, snapshot: Snapshot, request: ApiRequest, a
   const result = await transact(state, script, config.dbPreparedStatements);
   timings.transaction = performance.now() - t;
   t = performance.now();
-  const response = buildResponse(plan, request, result);
+  let response = buildResponse(plan, request, result);
+  const warning = legacyTargetWarningText(plan.read);
+  if (warning) {
+    // url-use-legacy-target-names: served, but deprecated — said in a Warning header and in the log, as PostgREST does.
+    state.log.log('warn', `WARNING: ${warning}`);
+    response = { ...response, headers: { ...response.headers, Warning: `299 PostgRESTv${VERSION.replaceAll(' ', '')} "${warning}"` } };
+  }
   timings.response = performance.now() - t;
   return response;
 }

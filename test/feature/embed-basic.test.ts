@@ -333,7 +333,7 @@ describe('embedding', () => {
     assert.equal(r.text, '');
   });
 
-  test('embedding after a write (POST with return=representation)', { todo: 'writes (issue 5)' }, async () => {
+  test('embedding after a write (POST with return=representation)', async () => {
     const r = await request(srv.url, '/project_notes?select=id,body,projects(name)', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' },

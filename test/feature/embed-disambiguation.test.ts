@@ -240,7 +240,7 @@ describe('url-use-legacy-target-names', () => {
   test('on (default): the relation name still reaches an aliased embed', () =>
     check({ name: 'legacy', path: LEGACY_PATH, json: [{ id: 1, name: 'Windows 7', the_tasks: [{ id: 2, name: 'Code w7' }] }] }));
 
-  test('on (default): the response carries the deprecation Warning', { todo: 'the lead wires legacyTargetWarningText into responses' }, async () => {
+  test('on (default): the response carries the deprecation Warning', async () => {
     const r = await request(srv.url, LEGACY_PATH);
     assert.equal(
       r.headers.get('warning'),
