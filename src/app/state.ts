@@ -8,6 +8,7 @@ import { IN_DB_NAMES } from '../config/keys.js';
 import type { AppConfig } from '../config/types.js';
 import { Pool } from '../db/pool.js';
 import { ApiError } from '../errors/api-error.js';
+import { pgrst001ClientError, pgrst002NoSchemaCache } from '../errors/catalogue.js';
 import type { Logger } from '../observe/log.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { schemaCacheSummary } from '../schema-cache/dump.js';
@@ -81,10 +82,8 @@ export class AppState {
   snapshot(): Snapshot {
     if (this.#snapshot && this.#status === 'ready') return this.#snapshot;
     const retryAfter = String(Math.max(0, Math.ceil((this.#retryAt - Date.now()) / 1000)));
-    if (!this.#snapshot) {
-      throw new ApiError(503, 'PGRST002', 'Could not query the database for the schema cache. Retrying.', null, null, { 'Retry-After': retryAfter });
-    }
-    throw new ApiError(503, 'PGRST001', 'Database client error. Retrying the connection.', null, null, { 'Retry-After': retryAfter });
+    const err = this.#snapshot ? pgrst001ClientError(null) : pgrst002NoSchemaCache();
+    throw new ApiError(err.status, err.code, err.message, err.details, err.hint, { 'Retry-After': retryAfter });
   }
 
   /** Loads config and schema cache, retrying with backoff until it succeeds; resolves after the first attempt. */

@@ -1,7 +1,9 @@
 // The connection pool: up to `db-pool` pipelining pg Clients logged in as the authenticator, with acquisition timeout,
 // idle and lifetime limits. It is the only module that creates driver connections for requests; it knows nothing of HTTP.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { ApiError } from '../errors/api-error.js';
+import type { ApiError } from '../errors/api-error.js';
+import { pgrst000ConnectionError, pgrst003AcquisitionTimeout } from '../errors/catalogue.js';
 
 /** Every column comes back as the text PostgreSQL sent: bodies are JSON built by the database and pass through untouched. */
 const rawText = (value: string) => value;
@@ -16,10 +18,36 @@ export interface PoolOptions {
   readonly maxLifetimeMs: number;
   /** Called when a connection breaks (socket error, backend terminated). */
   readonly onConnectionLost?: (err: Error) => void;
+  /** Connection lifecycle events, for PostgREST's debug log lines (hasql-pool's observations). */
+  readonly onEvent?: (event: PoolEvent) => void;
+}
+
+type TerminationReason = 'max lifetime' | 'max idletime' | 'release' | 'network error' | 'init failure';
+
+/** A connection's lifecycle step, with hasql-pool's wording of the reason. */
+export type PoolEvent =
+  | { readonly kind: 'connecting'; readonly id: string }
+  | { readonly kind: 'available'; readonly id: string; readonly reason: 'connection establishment' | 'session success' }
+  | { readonly kind: 'used'; readonly id: string }
+  | { readonly kind: 'terminated'; readonly id: string; readonly reason: TerminationReason };
+
+/** `Connection <id> is used`, …: PostgREST's debug line for a pool event. */
+export function poolEventMessage(e: PoolEvent): string {
+  switch (e.kind) {
+    case 'connecting':
+      return `Connection ${e.id} is being established`;
+    case 'available':
+      return `Connection ${e.id} is available due to ${e.reason}`;
+    case 'used':
+      return `Connection ${e.id} is used`;
+    case 'terminated':
+      return `Connection ${e.id} is terminated due to ${e.reason}`;
+  }
 }
 
 /** One pooled connection. `broken` is set when the socket failed; such a connection is discarded on release. */
 export interface PooledConnection {
+  readonly id: string;
   readonly client: pg.Client;
   readonly createdAt: number;
   lastUsed: number;
@@ -63,9 +91,10 @@ export class Pool {
     for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
       if (!conn.broken && now - conn.createdAt < this.#opts.maxLifetimeMs) {
         conn.lastUsed = now;
+        this.#opts.onEvent?.({ kind: 'used', id: conn.id });
         return Promise.resolve(conn);
       }
-      this.#discard(conn);
+      this.#discard(conn, conn.broken ? 'network error' : 'max lifetime');
     }
     if (this.#size < this.#opts.size) return this.#open();
     return new Promise((resolve, reject) => {
@@ -76,7 +105,7 @@ export class Pool {
           const i = this.#waiters.indexOf(waiter);
           if (i >= 0) this.#waiters.splice(i, 1);
           this.#timeouts++;
-          reject(new ApiError(504, 'PGRST003', 'Timed out acquiring connection from connection pool.'));
+          reject(pgrst003AcquisitionTimeout());
         }, this.#opts.acquisitionTimeoutMs),
       };
       this.#waiters.push(waiter);
@@ -86,14 +115,16 @@ export class Pool {
   /** Returns a connection; a broken one (or any, with `discard`) is closed and its slot freed. */
   release(conn: PooledConnection, discard = false): void {
     if (discard || conn.broken || this.#ended || Date.now() - conn.createdAt >= this.#opts.maxLifetimeMs) {
-      this.#discard(conn);
+      this.#discard(conn, discard || conn.broken ? 'network error' : this.#ended ? 'release' : 'max lifetime');
       this.#serveWaiter();
       return;
     }
     conn.lastUsed = Date.now();
+    this.#opts.onEvent?.({ kind: 'available', id: conn.id, reason: 'session success' });
     const waiter = this.#waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
+      this.#opts.onEvent?.({ kind: 'used', id: conn.id });
       waiter.resolve(conn);
     } else {
       this.#idle.push(conn);
@@ -102,7 +133,7 @@ export class Pool {
 
   /** Closes idle connections so the next requests open fresh ones (after a schema reload, as PostgREST flushes its pool). */
   flush(): void {
-    for (const conn of this.#idle.splice(0)) this.#discard(conn);
+    for (const conn of this.#idle.splice(0)) this.#discard(conn, 'release');
   }
 
   stats(): PoolStats {
@@ -117,21 +148,33 @@ export class Pool {
       clearTimeout(w.timer);
       w.reject(connectionError(new Error('the connection pool is closed')));
     }
-    await Promise.all(this.#idle.splice(0).map((c) => this.#close(c)));
+    await Promise.all(
+      this.#idle.splice(0).map((c) => {
+        this.#opts.onEvent?.({ kind: 'terminated', id: c.id, reason: 'release' });
+        return this.#close(c);
+      }),
+    );
   }
 
   async #open(): Promise<PooledConnection> {
     this.#size++;
     const client = new pg.Client({ ...this.#opts.clientConfig, pipeline: true, types: RAW_TYPES } as pg.ClientConfig);
-    const conn: PooledConnection = { client, createdAt: Date.now(), lastUsed: Date.now(), broken: false };
+    const conn: PooledConnection = { id: randomUUID(), client, createdAt: Date.now(), lastUsed: Date.now(), broken: false };
     client.on('error', (err) => {
       conn.broken = true;
       this.#opts.onConnectionLost?.(err);
     });
+    const onEvent = this.#opts.onEvent;
+    onEvent?.({ kind: 'connecting', id: conn.id });
     try {
       await client.connect();
+      if (onEvent) {
+        onEvent({ kind: 'available', id: conn.id, reason: 'connection establishment' });
+        onEvent({ kind: 'used', id: conn.id });
+      }
       return conn;
     } catch (err) {
+      onEvent?.({ kind: 'terminated', id: conn.id, reason: 'init failure' });
       this.#size--;
       client.end().catch(() => {});
       this.#serveWaiter();
@@ -146,7 +189,8 @@ export class Pool {
     this.#open().then(waiter.resolve, waiter.reject);
   }
 
-  #discard(conn: PooledConnection): void {
+  #discard(conn: PooledConnection, reason: TerminationReason): void {
+    this.#opts.onEvent?.({ kind: 'terminated', id: conn.id, reason });
     this.#size--;
     void this.#close(conn);
   }
@@ -159,9 +203,10 @@ export class Pool {
     const now = Date.now();
     for (let i = this.#idle.length - 1; i >= 0; i--) {
       const conn = this.#idle[i]!;
-      if (now - conn.lastUsed >= this.#opts.maxIdleMs || now - conn.createdAt >= this.#opts.maxLifetimeMs) {
+      const aged = now - conn.createdAt >= this.#opts.maxLifetimeMs;
+      if (aged || now - conn.lastUsed >= this.#opts.maxIdleMs) {
         this.#idle.splice(i, 1);
-        this.#discard(conn);
+        this.#discard(conn, aged ? 'max lifetime' : 'max idletime');
       }
     }
   }
@@ -169,6 +214,5 @@ export class Pool {
 
 /** A failure to reach the database: 503 PGRST000 with the driver's text as details (never a client error). */
 export function connectionError(err: unknown): ApiError {
-  const text = err instanceof Error ? err.message : String(err);
-  return new ApiError(503, 'PGRST000', 'Database connection error. Retrying the connection.', text, null);
+  return pgrst000ConnectionError(err instanceof Error ? err.message : String(err));
 }

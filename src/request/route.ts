@@ -1,6 +1,6 @@
 // Path and method → what the request targets: the root, a relation or a routine, and which schema (profile headers).
 // Pure: no schema cache lookups here; unknown names are the planner's business.
-import { ApiError } from '../errors/api-error.js';
+import { pgrst101RpcMethod, pgrst106InvalidSchema, pgrst117UnsupportedMethod, pgrst125InvalidPath } from '../errors/catalogue.js';
 
 export type Target =
   | { readonly kind: 'root' }
@@ -27,9 +27,7 @@ function decodeSegment(s: string): string {
   }
 }
 
-function invalidPath(): ApiError {
-  return new ApiError(404, 'PGRST125', 'Invalid path specified in request URL', null, null);
-}
+const invalidPath = pgrst125InvalidPath;
 
 /** The action for a method on a target, or PostgREST's 405 (PGRST101 on /rpc, PGRST117 elsewhere). */
 export function action(method: string, target: Target): Action {
@@ -44,7 +42,7 @@ export function action(method: string, target: Target): Action {
       case 'OPTIONS':
         return 'options';
       default:
-        throw new ApiError(405, 'PGRST101', `Cannot use the ${method} method on RPC`, null, null);
+        throw pgrst101RpcMethod(method);
     }
   }
   switch (method) {
@@ -67,7 +65,7 @@ export function action(method: string, target: Target): Action {
         return 'delete';
     }
   }
-  throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`, null, null);
+  throw pgrst117UnsupportedMethod(method);
 }
 
 /** Whether the action writes (and so reads `Content-Profile` rather than `Accept-Profile`). */
@@ -84,7 +82,7 @@ export function selectSchema(
   const header = isWrite(act) ? headers['content-profile'] : headers['accept-profile'];
   if (header === undefined) return { schema: schemas[0] ?? 'public', negotiated: schemas.length > 1 };
   if (!schemas.includes(header)) {
-    throw new ApiError(406, 'PGRST106', `Invalid schema: ${header}`, null, `Only the following schemas are exposed: ${schemas.join(', ')}`);
+    throw pgrst106InvalidSchema(header, schemas);
   }
   return { schema: header, negotiated: true };
 }
