@@ -9,7 +9,7 @@ import { type RunningPostgres, startEmbeddedPostgres } from '../src/embedded/emb
 import { buildCorpus, DEFAULT_SEED } from './corpus/corpus.js';
 import { runFaults } from './groups/faults.js';
 import { runHostile } from './groups/hostile.js';
-import { runInjection } from './groups/injection.js';
+import { runInjection, runVisibility } from './groups/injection.js';
 import { runLimits } from './groups/limits.js';
 import { runLoad } from './groups/load.js';
 import { openDb } from './lib/db.js';
@@ -114,6 +114,7 @@ async function main(): Promise<number> {
               const server = await spawnServer(baseEnv, '/items?limit=1');
               try {
                 await runInjection(report, server, db, { log, authenticator: AUTHENTICATOR, database: DATABASE });
+                await runVisibility(report, server);
               } finally {
                 await server.stop();
               }

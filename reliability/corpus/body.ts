@@ -102,12 +102,22 @@ export function bodyCases(rng: Rng, randomCount: number): Case[] {
     out.push(post('/sink', JSON_TYPE, b, 'error', `body/malformed/post/${i}`, 'body-malformed'));
     out.push(post('/sink?id=eq.1', JSON_TYPE, b, 'error', `body/malformed/patch/${i}`, 'body-malformed', 'PATCH'));
   });
-  REFUSED_JSON.forEach((b, i) => out.push(post('/sink', JSON_TYPE, b, 'error', `body/refused/${i}`, 'body-refused')));
-  CONTENT_TYPES.forEach(([t, e], i) => out.push(post('/sink', t, '{"id":1,"name":"one","qty":1}', e, `body/content-type/${i}`, 'body-content-type')));
+  REFUSED_JSON.forEach((b, i) => {
+    out.push(post('/sink', JSON_TYPE, b, 'error', `body/refused/${i}`, 'body-refused'));
+  });
+  CONTENT_TYPES.forEach(([t, e], i) => {
+    out.push(post('/sink', t, '{"id":1,"name":"one","qty":1}', e, `body/content-type/${i}`, 'body-content-type'));
+  });
   out.push(post('/sink', undefined, '{"id":1,"name":"one","qty":1}', 'error', 'body/content-type/none', 'body-content-type'));
-  CSV.forEach(([b, e], i) => out.push(post('/sink', 'text/csv', b, e, `body/csv/${i}`, 'body-csv')));
-  FORM.forEach((b, i) => out.push(post('/sink', 'application/x-www-form-urlencoded', b, 'error', `body/form/${i}`, 'body-form')));
-  WRITE_FILTERS.forEach(([m, t, b], i) => out.push(post(t, b ? JSON_TYPE : undefined, b, 'error', `body/write-filter/${i}`, 'body-write-filter', m)));
+  CSV.forEach(([b, e], i) => {
+    out.push(post('/sink', 'text/csv', b, e, `body/csv/${i}`, 'body-csv'));
+  });
+  FORM.forEach((b, i) => {
+    out.push(post('/sink', 'application/x-www-form-urlencoded', b, 'error', `body/form/${i}`, 'body-form'));
+  });
+  WRITE_FILTERS.forEach(([m, t, b], i) => {
+    out.push(post(t, b ? JSON_TYPE : undefined, b, 'error', `body/write-filter/${i}`, 'body-write-filter', m));
+  });
   // RPC bodies: malformed arguments (RPC may still be under construction; anything but a 5xx).
   for (const [i, b] of ['{', '{"t":}', '[', '{"t":1,"t":2', '{"nope":1}', '"x"', `${repeat('[', 3000)}`].entries()) {
     out.push({ id: `body/rpc/${i}`, family: 'body-rpc', expect: 'error', request: { method: 'POST', target: '/rpc/echo', body: b, headers: [['Content-Type', JSON_TYPE]] } });

@@ -167,7 +167,9 @@ function protocolCases(): Case[] {
     ['/%C3%28', 'error'], ['/items/', 'no5xx'], ['/pg_catalog.pg_authid', 'error'], ['/items%2F..%2Fvault', 'error'],
   ];
   const out: Case[] = list.map(([name, request, expect]) => ({ id: `protocol/${name}`, family: 'protocol', expect, request }));
-  paths.forEach(([target, expect], i) => out.push({ id: `path/${i}`, family: 'path', expect, request: { method: 'GET', target } }));
+  paths.forEach(([target, expect], i) => {
+    out.push({ id: `path/${i}`, family: 'path', expect, request: { method: 'GET', target } });
+  });
   // Very long URLs: below the default limit they are served, above it 414 (or 431 when the header limit trips first).
   const longUrl = (n: number) => `/items?select=id&name=neq.${repeat('z', Math.max(0, n - 26))}`;
   out.push({ id: 'long-url/8k', family: 'long-url', expect: 'no5xx', request: { method: 'GET', target: longUrl(8000) } });
@@ -181,12 +183,24 @@ function protocolCases(): Case[] {
 /** Every header and protocol case. */
 export function headerCases(): Case[] {
   const out: Case[] = [];
-  jwtCases().forEach((h, i) => out.push(headerCase('jwt', i, h)));
-  RANGE.forEach((h, i) => out.push(headerCase('range', i, h)));
-  PREFER.forEach((h, i) => out.push(headerCase('prefer', i, h)));
-  ACCEPT.forEach((h, i) => out.push(headerCase('accept', i, h)));
-  PROFILE.forEach((h, i) => out.push(headerCase('profile', i, h)));
-  OTHER.forEach((h, i) => out.push(headerCase('other', i, h)));
+  jwtCases().forEach((h, i) => {
+    out.push(headerCase('jwt', i, h));
+  });
+  RANGE.forEach((h, i) => {
+    out.push(headerCase('range', i, h));
+  });
+  PREFER.forEach((h, i) => {
+    out.push(headerCase('prefer', i, h));
+  });
+  ACCEPT.forEach((h, i) => {
+    out.push(headerCase('accept', i, h));
+  });
+  PROFILE.forEach((h, i) => {
+    out.push(headerCase('profile', i, h));
+  });
+  OTHER.forEach((h, i) => {
+    out.push(headerCase('other', i, h));
+  });
   // Many small headers: under the total limit they are fine, far over it 431.
   const many = (n: number): ReadonlyArray<readonly [string, string]> => Array.from({ length: n }, (_, i) => [`X-H${i}`, 'v'] as const);
   out.push({ id: 'headers/many/300', family: 'headers-many', expect: 'no5xx', request: { method: 'GET', target: READ, headers: many(300) } });

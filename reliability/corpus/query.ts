@@ -165,10 +165,16 @@ const get = (target: string, expect: Expect, id: string, family: string): Case =
 export function queryCases(rng: Rng, randomCount: number): Case[] {
   const cases: Case[] = [];
   for (const [family, list] of Object.entries(BROKEN)) {
-    list.forEach((q, i) => cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, 'error', `query/${family}/${i}`, `query-${family}`)));
+    list.forEach((q, i) => {
+      cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, 'error', `query/${family}/${i}`, `query-${family}`));
+    });
   }
-  LENIENT.forEach((q, i) => cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, 'no5xx', `query/lenient/${i}`, 'query-lenient')));
-  PREFIX_LENIENT.forEach((q, i) => cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, 'no5xx', `query/prefix/${i}`, 'query-prefix')));
+  LENIENT.forEach((q, i) => {
+    cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, 'no5xx', `query/lenient/${i}`, 'query-lenient'));
+  });
+  PREFIX_LENIENT.forEach((q, i) => {
+    cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, 'no5xx', `query/prefix/${i}`, 'query-prefix'));
+  });
 
   // Huge and unicode values (within the URL limit: valid but odd, so anything but a 5xx).
   const big: Array<[string, Expect]> = [
@@ -187,7 +193,9 @@ export function queryCases(rng: Rng, randomCount: number): Case[] {
     [`select=${repeat('a:', 500)}id`, 'error'],
     [`meta${repeat('->k', 800)}=eq.1`, 'no5xx'],
   ];
-  big.forEach(([q, e], i) => cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, e, `query/big/${i}`, 'query-big')));
+  big.forEach(([q, e], i) => {
+    cases.push(get(`${TABLE}?${encodeForRequestLine(q)}`, e, `query/big/${i}`, 'query-big'));
+  });
 
   // Raw bytes the HTTP parser must refuse or pass through: NUL, controls, 8-bit bytes in the request target.
   const rawTargets: Array<[Buffer, Expect]> = [
@@ -202,7 +210,9 @@ export function queryCases(rng: Rng, randomCount: number): Case[] {
     [Buffer.from('/items?name=eq.a\rb'), 'error'],
     [Buffer.from('/items?name=eq.a\nb'), 'error'],
   ];
-  rawTargets.forEach(([t, e], i) => cases.push({ id: `query/raw/${i}`, family: 'query-raw', expect: e, request: { method: 'GET', target: t } }));
+  rawTargets.forEach(([t, e], i) => {
+    cases.push({ id: `query/raw/${i}`, family: 'query-raw', expect: e, request: { method: 'GET', target: t } });
+  });
 
   for (let i = 0; i < randomCount; i++) {
     const q = mutate(rng, rng.pick(SEEDS));

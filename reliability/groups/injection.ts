@@ -164,6 +164,32 @@ export async function runInjection(report: GroupReport, target: Target, db: Db, 
   }
 }
 
+/** Row-level security and privileges hold whatever the request says: only the rows a role may see come back. */
+export async function runVisibility(report: GroupReport, target: Target): Promise<void> {
+  const user = `Bearer ${signJwt({ role: 'postgrest_test_user' })}`;
+  const cases: ReadonlyArray<readonly [string, RawRequest, (status: number, body: unknown) => boolean]> = [
+    ['anonymous sees only public notes', { method: 'GET', target: '/private_notes?select=id&order=id' }, (s, b) => s === 200 && JSON.stringify(b) === '[{"id":1}]'],
+    ['the user role sees public and own notes', { method: 'GET', target: '/private_notes?select=id&order=id', headers: [['Authorization', user]] }, (s, b) => s === 200 && JSON.stringify(b) === '[{"id":1},{"id":2}]'],
+    ['a filter naming a hidden row finds nothing', { method: 'GET', target: '/private_notes?or=(owner.eq.nobody,id.eq.3)' }, (s, b) => s === 200 && JSON.stringify(b) === '[]'],
+    ['a count does not reveal hidden rows', { method: 'HEAD', target: '/private_notes', headers: [['Prefer', 'count=exact']] }, (s) => s === 200 || s === 206],
+    ['a table without grants is refused', { method: 'GET', target: '/vault' }, (s) => s === 401 || s === 403 || s === 404],
+    ['embedding a table without grants is refused', { method: 'GET', target: '/items?select=id,vault(*)' }, (s) => s >= 400 && s < 500],
+    ['the authenticator itself as role sees nothing', { method: 'GET', target: '/private_notes', headers: [['Authorization', `Bearer ${signJwt({ role: 'postgrest_test_rel_authenticator' })}`]] }, (s) => s === 401 || s === 403],
+    ['a role the authenticator cannot become is refused', { method: 'GET', target: '/private_notes', headers: [['Authorization', `Bearer ${signJwt({ role: 'postgres' })}`]] }, (s) => s === 401 || s === 403],
+    ['the canary schema is not exposed', { method: 'GET', target: '/canary', headers: [['Accept-Profile', 'reliability_private']] }, (s) => s === 406],
+  ];
+  for (const [name, request, ok] of cases) {
+    const o = await rawRequest(target.port, request);
+    const body = o.kind === 'response' ? jsonBody(o) : undefined;
+    const text = o.kind === 'response' ? o.body.toString('utf8') : '';
+    const good = o.kind === 'response' && ok(o.status, body) && !SECRET_MARKERS.some((m) => text.includes(m));
+    report.check(name, good, () => `request: ${describeRequest(request)}\nresponse: ${describeOutcome(o)}`, `visibility: ${name}`);
+  }
+  const count = await rawRequest(target.port, { method: 'GET', target: '/private_notes?select=id', headers: [['Prefer', 'count=exact']] });
+  const range = count.kind === 'response' ? (count.headers['content-range'] ?? '') : '';
+  report.check('an exact count covers only visible rows', range.endsWith('/1'), () => `content-range: ${range}`, 'visibility: exact count');
+}
+
 /** One injection attempt: its marker, where it went and the full payload. */
 interface Attempt {
   readonly marker: string;
@@ -188,6 +214,7 @@ function checkStatements(report: GroupReport, statements: ReturnType<typeof stat
   let several = 0;
   let misplaced = 0;
   const bare = new Set<string>();
+  const seen = new Map<string, number>();
   for (const s of statements) {
     const kw = firstKeyword(s.sql);
     if (!ALLOWED_FIRST.has(kw) && badKeyword++ < 20) {
@@ -201,6 +228,7 @@ function checkStatements(report: GroupReport, statements: ReturnType<typeof stat
       const a = byMarker.get(m);
       const bad: string[] = [];
       for (const { at, ctx } of markerOccurrences(s.sql, m)) {
+        seen.set(ctx, (seen.get(ctx) ?? 0) + 1);
         if (ctx === 'ident') continue;
         if (ctx === 'code' && a && !continuesPayload(s.sql, at, m, a.payload)) {
           // A bare word the grammar let through unquoted (casts, as PostgREST splices them): the rest of the
@@ -220,6 +248,7 @@ function checkStatements(report: GroupReport, statements: ReturnType<typeof stat
       }
     }
   }
+  report.note(`injected markers found in statement text: ${[...seen].map(([c, k]) => `${k} in ${c}`).join(', ') || 'none'} (the rest stayed in bind parameters or never reached SQL)`);
   if (bare.size > 0) report.note(`injected text reached SQL only as a bare identifier word (grammar-restricted, unquoted as in PostgREST) via: ${[...bare].join(', ')}`);
   report.check('no unexpected statement kinds were run', badKeyword === 0, `${badKeyword} statements`);
   report.check('no logged statement holds several statements', several === 0, `${several} statements`);

@@ -4,7 +4,7 @@
 /** The prefix the suite's PostgreSQL writes before every log line: time, pid, user@database. */
 export const LOG_LINE_PREFIX = '%m [%p] <%u@%d> ';
 
-const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [^ ]+) \[(\d+)\] <([^@>]*)@([^>]*)> ([A-Z]+):  (.*)$/;
+const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [^ ]+) \[(\d+)\] <([^@>]*)@([^>]*)> ([A-Z]+): {2}(.*)$/;
 
 /** One log message (continuation lines joined with "\n"). */
 export interface LogEntry {

@@ -9,8 +9,8 @@ import { handleRequest } from '../http/pipeline.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { schemaCacheToJson } from '../schema-cache/dump.js';
 import { clientConfigFor } from './connect.js';
-import { startListener } from './listener.js';
-import { AppState, type ReadBaseConfig } from './state.js';
+import { type Listener, startListener } from './listener.js';
+import { AppState, type OnFatal, type ReadBaseConfig } from './state.js';
 import { VERSION } from './version.js';
 
 /** A started instance. */
@@ -38,8 +38,14 @@ export function bindHost(host: string): string {
   }
 }
 
+/** `!6` binds IPv6 only; Node's `::` otherwise accepts IPv4 too (as `*`, `*6` do in PostgREST). */
+const ipv6Only = (host: string) => host === '!6';
+
 /** Listens on a unix socket (replacing a stale file, then chmod to the configured mode) or on host:port. */
-function listen(server: Server, config: { port: number; host: string; socket?: string | undefined; socketMode?: number }): Promise<void> {
+function listen(
+  server: Server,
+  config: { port: number; host: string; ipv6Only?: boolean; socket?: string | undefined; socketMode?: number },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     const done = () => {
@@ -51,36 +57,62 @@ function listen(server: Server, config: { port: number; host: string; socket?: s
       rmSync(config.socket, { force: true });
       server.listen({ path: config.socket, backlog: 2048 }, done);
     } else {
-      server.listen({ port: config.port, host: config.host, backlog: 2048 }, done);
+      server.listen({ port: config.port, host: config.host, ipv6Only: config.ipv6Only ?? false, backlog: 2048 }, done);
     }
   });
 }
 
-function urlOf(server: Server, host: string): { url: string; port: number } {
+function urlOf(server: Server, host: string): { url: string; port: number; address: string } {
   const addr = server.address() as AddressInfo | string | null;
-  if (!addr || typeof addr === 'string') return { url: `unix:${addr ?? ''}`, port: 0 };
-  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  return { url: `http://${shown}:${addr.port}`, port: addr.port };
+  if (!addr || typeof addr === 'string') return { url: `unix:${addr ?? ''}`, port: 0, address: addr ?? '' };
+  const bound = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : bound;
+  // `address` is what PostgREST logs: `127.0.0.1:3000`, `[::]:3000` (or the socket path).
+  return { url: `http://${shown}:${addr.port}`, port: addr.port, address: `${bound}:${addr.port}` };
 }
 
-/** Starts the instance: first schema-cache attempt, then the API port (as PostgREST v16 does), then the admin port. */
-export async function startApp(config: AppConfig, logger?: Logger, readBase?: ReadBaseConfig): Promise<App> {
+/** PostgREST exits when it cannot recover (killApp); embedders may pass their own handler to startApp. */
+const exitProcess: OnFatal = () => process.exit(1);
+
+/**
+ * Starts the instance: first schema-cache attempt, then the API port (as PostgREST v16 does), then the admin port.
+ * `onFatal` (default: exit with status 1) runs where PostgREST exits, e.g. a lost database with
+ * `db-pool-automatic-recovery = false`.
+ */
+export async function startApp(config: AppConfig, logger?: Logger, readBase?: ReadBaseConfig, onFatal: OnFatal = exitProcess): Promise<App> {
   const log = logger ?? createLogger(config.logLevel);
-  log.log('info', `Starting postgrest-ts ${VERSION}...`);
-  const state = new AppState(config, log, readBase);
+  log.log('crit', `Starting postgrest-ts ${VERSION}...`);
+  const state = new AppState(config, log, readBase, onFatal);
   await state.start();
-  const listener = config.dbChannelEnabled
-    ? startListener({
-        clientConfig: clientConfigFor(config),
-        channel: config.dbChannel,
-        log,
-        onNotify: (payload) => {
-          if (payload === '' || payload === 'reload schema') void state.reloadSchema();
-          else if (payload === 'reload config') void state.reloadConfig();
-        },
-        onReconnect: () => void state.reloadSchema(),
-      })
-    : undefined;
+  const listenOn = (cfg: AppConfig): Listener | undefined => {
+    if (!cfg.dbChannelEnabled) return undefined;
+    const channel = cfg.dbChannel;
+    return startListener({
+      clientConfig: clientConfigFor(cfg),
+      channel,
+      log,
+      onNotify: (payload) => {
+        if (payload === '' || payload === 'reload schema') {
+          log.log('crit', `Received a schema cache reload message on the ${JSON.stringify(channel)} channel`);
+          void state.reloadSchema();
+        } else if (payload === 'reload config') {
+          log.log('crit', `Received a config reload message on the ${JSON.stringify(channel)} channel`);
+          void state.reloadConfig();
+        }
+      },
+      onReconnect: () => void state.reloadSchema(),
+      automaticRecovery: () => state.config.dbPoolAutomaticRecovery,
+      onFatal,
+    });
+  };
+  let listener = listenOn(state.config);
+  // db-channel-enabled and db-channel are reloadable: restart (or stop) the listener when they change.
+  state.onConfigChange((prev, next) => {
+    if (prev.dbChannelEnabled === next.dbChannelEnabled && prev.dbChannel === next.dbChannel) return;
+    const old = listener;
+    listener = listenOn(next);
+    void old?.stop();
+  });
 
   const common = { Server: `postgrest-ts/${VERSION}` };
   const api = createApiServer(
@@ -90,9 +122,15 @@ export async function startApp(config: AppConfig, logger?: Logger, readBase?: Re
     (err) => log.log('error', `Unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   );
   const host = bindHost(config.serverHost);
-  await listen(api, { port: config.serverPort, host, socket: config.serverUnixSocket, socketMode: config.serverUnixSocketMode });
-  const { url, port } = urlOf(api, host);
-  log.log('info', `API server listening on ${config.serverUnixSocket ?? `${host}:${port}`}`);
+  await listen(api, {
+    port: config.serverPort,
+    host,
+    ipv6Only: ipv6Only(config.serverHost),
+    socket: config.serverUnixSocket,
+    socketMode: config.serverUnixSocketMode,
+  });
+  const { url, port, address } = urlOf(api, host);
+  log.log('crit', `API server listening on ${address}`);
 
   let admin: Server | undefined;
   let adminUrl: string | undefined;
@@ -110,9 +148,16 @@ export async function startApp(config: AppConfig, logger?: Logger, readBase?: Re
       );
     });
     const adminHost = bindHost(config.adminServerHost);
-    await listen(admin, { port: config.adminServerPort ?? 0, host: adminHost, socket: config.adminServerUnixSocket, socketMode: config.adminServerUnixSocketMode });
-    adminUrl = urlOf(admin, adminHost).url;
-    log.log('info', `Admin server listening on ${config.adminServerUnixSocket ?? adminUrl}`);
+    await listen(admin, {
+      port: config.adminServerPort ?? 0,
+      host: adminHost,
+      ipv6Only: ipv6Only(config.adminServerHost),
+      socket: config.adminServerUnixSocket,
+      socketMode: config.adminServerUnixSocketMode,
+    });
+    const bound = urlOf(admin, adminHost);
+    adminUrl = bound.url;
+    log.log('crit', `Admin server listening on ${bound.address}`);
   }
 
   return {
@@ -140,7 +185,8 @@ async function adminStatus(path: string, state: AppState, api: Server): Promise<
     case '/live':
       return { code: api.listening ? 200 : 500 };
     case '/ready':
-      return { code: !api.listening ? 500 : state.status === 'ready' ? 200 : 503 };
+      // 503 while loading, recovering or retrying a failed reload; 500 when the API socket is down.
+      return { code: !api.listening ? 500 : state.ready ? 200 : 503 };
     case '/metrics':
       return { code: 200, body: await state.metrics.render(), type: state.metrics.contentType };
     case '/schema_cache': {

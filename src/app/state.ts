@@ -6,7 +6,7 @@ import { type Authenticator, createAuthenticator } from '../auth/authenticate.js
 import { applyDbSettings } from '../config/load.js';
 import { IN_DB_NAMES } from '../config/keys.js';
 import type { AppConfig } from '../config/types.js';
-import { Pool } from '../db/pool.js';
+import { Pool, poolEventMessage } from '../db/pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { pgrst001ClientError, pgrst002NoSchemaCache } from '../errors/catalogue.js';
 import type { Logger } from '../observe/log.js';
@@ -16,6 +16,7 @@ import { loadSchemaCache } from '../schema-cache/load.js';
 import type { SchemaCache } from '../schema-cache/types.js';
 import { compile, ident, qualified, sql } from '../sql/fragment.js';
 import { clientConfigFor } from './connect.js';
+import { configFailure, connectFailure, fatalConnectionLine, LoadFailure, schemaFailure } from './load-failure.js';
 
 /** What one request sees, start to finish: reloads replace the whole object, never mutate it. */
 export interface Snapshot {
@@ -29,7 +30,12 @@ export type Status = 'loading' | 'ready' | 'recovering';
 /** Re-reads the file and environment part of the configuration (SIGUSR2, NOTIFY 'reload config'). */
 export type ReadBaseConfig = (previous: AppConfig) => Promise<AppConfig>;
 
+/** Called when PostgREST would exit: the database is lost and `db-pool-automatic-recovery` is false, or a fatal error. */
+export type OnFatal = (reason: string) => void;
+
 const MAX_BACKOFF_S = 32;
+const MIN_PG_VERSION_NUM = 140000;
+const SERVER_VERSION_SQL = "SELECT pg_catalog.current_setting('server_version_num') AS num, pg_catalog.version() AS full";
 
 export class AppState {
   readonly pool: Pool;
@@ -46,12 +52,19 @@ export class AppState {
   #wake: (() => void) | undefined;
   #reloading: Promise<boolean> | undefined;
   #reloadAgain = false;
+  /** A reload failed (not for want of a connection): still serving the previous snapshot, retrying; /ready says 503. */
+  #pending = false;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #retryDelay = 1;
   readonly #readBase: ReadBaseConfig | undefined;
+  readonly #onFatal: OnFatal;
+  readonly #configListeners: ((previous: AppConfig, next: AppConfig) => void)[] = [];
 
-  constructor(config: AppConfig, log: Logger, readBase?: ReadBaseConfig) {
+  constructor(config: AppConfig, log: Logger, readBase?: ReadBaseConfig, onFatal?: OnFatal) {
     this.#base = config;
     this.#config = config;
     this.#readBase = readBase;
+    this.#onFatal = onFatal ?? (() => {});
     this.log = log;
     this.metrics = createMetrics({ poolMax: config.dbPool, poolStats: () => this.pool.stats() });
     this.pool = new Pool({
@@ -61,11 +74,24 @@ export class AppState {
       maxIdleMs: config.dbPoolMaxIdletime * 1000,
       maxLifetimeMs: config.dbPoolMaxLifetime * 1000,
       onConnectionLost: () => this.connectionLost(),
+      onEvent: (e) => {
+        if (this.log.enabled('debug')) this.log.log('debug', poolEventMessage(e));
+      },
     });
   }
 
   get status(): Status {
     return this.#status;
+  }
+
+  /** Admin /ready: serving, and the last schema-cache load succeeded (PostgREST's "not pending"). */
+  get ready(): boolean {
+    return this.#status === 'ready' && !this.#pending;
+  }
+
+  /** Registers a callback for every snapshot swap that changed the configuration (e.g. to restart the listener). */
+  onConfigChange(fn: (previous: AppConfig, next: AppConfig) => void): void {
+    this.#configListeners.push(fn);
   }
 
   /** The configuration in force (the last loaded snapshot's). */
@@ -117,8 +143,10 @@ export class AppState {
           ok = true;
         } catch (err) {
           ok = false;
-          this.log.log('error', `Failed to reload the schema cache, keeping the previous one: ${(err as Error).message}`);
-          this.connectionLost();
+          // The previous snapshot stays in force. Unreachable database: the recovery loop takes over. Failed
+          // catalog queries: retry with backoff (as PostgREST does) unless automatic recovery is off.
+          if (!(err instanceof LoadFailure) || err.connection) this.connectionLost();
+          else this.#retryLater();
         }
       } while (this.#reloadAgain && !this.#stopped);
       return ok;
@@ -143,8 +171,23 @@ export class AppState {
     return ok;
   }
 
+  /** Schedules another schema reload after a failed one, doubling the delay up to 32 s. */
+  #retryLater(): void {
+    this.#pending = true;
+    if (this.#stopped || this.#retryTimer || !this.#config.dbPoolAutomaticRecovery) return;
+    const delay = this.#retryDelay;
+    this.#retryDelay = Math.min(delay * 2, MAX_BACKOFF_S);
+    this.log.log('crit', `Attempting to reconnect to the database in ${delay} seconds...`);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.reloadSchema();
+    }, delay * 1000);
+    this.#retryTimer.unref();
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#wake?.();
     await this.#loop;
     await this.#reloading;
@@ -164,10 +207,27 @@ export class AppState {
           return;
         } catch (err) {
           failed = true;
+          const connection = !(err instanceof LoadFailure) || err.connection;
+          if (!(err instanceof LoadFailure)) this.log.log('crit', connectFailure(err).logLine);
+          if (!this.#config.dbPoolAutomaticRecovery) {
+            // PostgREST exits when the connection is gone; a failed catalog query just leaves it without a cache.
+            firstAttemptDone();
+            if (connection) {
+              this.log.log('crit', 'Automatic recovery disabled, exiting.');
+              this.#onFatal('Automatic recovery disabled');
+            }
+            return;
+          }
+          const fatal = fatalConnectionLine(err);
+          if (fatal) {
+            this.log.log('crit', fatal);
+            firstAttemptDone();
+            this.#onFatal('fatal connection error');
+            return;
+          }
           this.#status = this.#snapshot ? 'recovering' : 'loading';
-          this.log.log('error', `Database connection error: ${(err as Error).message}`);
           this.#retryAt = Date.now() + delay * 1000;
-          this.log.log('warn', `Attempting to reconnect to the database in ${delay} seconds...`);
+          this.log.log('crit', `Attempting to reconnect to the database in ${delay} seconds...`);
           firstAttemptDone();
           await new Promise<void>((res) => {
             const t = setTimeout(res, delay * 1000);
@@ -203,9 +263,38 @@ export class AppState {
     client.on('error', () => {});
     const t0 = performance.now();
     try {
-      await client.connect();
-      const config = base.dbConfig ? applyDbSettings(base, await readDbSettings(client, base, this.log)) : base;
-      const schemaCache = await loadSchemaCache(client, { schemas: config.dbSchemas, extraSearchPath: config.dbExtraSearchPath, roleSettings: config.dbConfig });
+      let version: { num: number; full: string };
+      try {
+        await client.connect();
+        const row = (await client.query<{ num: string; full: string }>(SERVER_VERSION_SQL)).rows[0];
+        version = { num: Number(row?.num), full: row?.full ?? '' };
+      } catch (err) {
+        throw connectFailure(err);
+      }
+      if (version.num < MIN_PG_VERSION_NUM) {
+        this.log.log('crit', `Cannot run in this PostgreSQL version (${version.full}), PostgREST needs at least 14.0`);
+        this.#onFatal('unsupported PostgreSQL version');
+      }
+      this.log.log('crit', `Successfully connected to ${version.full}`);
+      this.log.log('crit', `Connection Pool initialized with a maximum size of ${base.dbPool} connections`);
+      let config = base;
+      if (base.dbConfig) {
+        const settings = await readDbSettings(client, base, this.log).catch((err: unknown) => {
+          throw schemaFailure(base, err);
+        });
+        try {
+          config = applyDbSettings(base, settings);
+        } catch (err) {
+          throw configFailure(err);
+        }
+      }
+      const schemaCache = await loadSchemaCache(client, {
+        schemas: config.dbSchemas,
+        extraSearchPath: config.dbExtraSearchPath,
+        roleSettings: config.dbConfig,
+      }).catch((err: unknown) => {
+        throw schemaFailure(config, err);
+      });
       const previous = this.#snapshot;
       let authenticator = previous?.authenticator;
       if (!authenticator || !previous || !sameAuthConfig(previous.config, config)) {
@@ -219,14 +308,24 @@ export class AppState {
       if (previous && previous.config.logLevel !== config.logLevel) this.log.level = config.logLevel;
       this.#snapshot = { config, schemaCache, authenticator };
       this.#config = config;
+      this.#pending = false;
+      this.#retryDelay = 1;
+      if (this.#retryTimer) clearTimeout(this.#retryTimer);
+      this.#retryTimer = undefined;
       const ms = performance.now() - t0;
       this.metrics.observeSchemaCacheLoad(true, ms / 1000);
-      this.log.log('info', `Schema cache queried in ${schemaCache.timings.queriedMs.toFixed(1)} milliseconds`);
-      this.log.log('info', `Schema cache loaded ${schemaCacheSummary(schemaCache)}`);
-      this.log.log('info', `Schema cache loaded in ${ms.toFixed(1)} milliseconds`);
       this.pool.flush();
+      if (this.log.enabled('debug')) this.log.log('debug', 'Database connection pool flushed');
+      this.log.log('crit', `Schema cache queried in ${schemaCache.timings.queriedMs.toFixed(1)} milliseconds`);
+      if (this.log.enabled('debug')) {
+        this.log.log('debug', schemaCache.timings.queries.map((q) => `${q.query}: ${q.ms.toFixed(1)} ms`).join(', '));
+      }
+      this.log.log('crit', `Schema cache loaded ${schemaCacheSummary(schemaCache)}`);
+      this.log.log('crit', `Schema cache loaded in ${ms.toFixed(1)} milliseconds`);
+      if (previous) for (const fn of this.#configListeners) fn(previous.config, config);
     } catch (err) {
       this.metrics.observeSchemaCacheLoad(false);
+      if (err instanceof LoadFailure) this.log.log('crit', err.logLine);
       throw err;
     } finally {
       await client.end().catch(() => {});

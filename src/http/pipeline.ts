@@ -10,12 +10,13 @@ import { ApiError } from '../errors/api-error.js';
 import { pgrstX00Internal } from '../errors/catalogue.js';
 import { isConnectionError, type PgErrorLike, pgErrorToApiError } from '../errors/sqlstate.js';
 import { accessLogLine, serverTimingHeader } from '../observe/access-log.js';
+import { jsonMessage } from '../observe/log.js';
 import { planRequest } from '../plan/plan.js';
 import { legacyTargetWarningText } from '../plan/read-plan.js';
 import { VERSION } from '../app/version.js';
 import { type ApiRequest, buildApiRequest } from '../request/api-request.js';
 import { errorResponse } from '../response/error.js';
-import { optionsResponse } from '../response/options.js';
+import { optionsResponse, withVary } from '../response/options.js';
 import { buildResponse } from '../response/response.js';
 import { allContents, type RootContents, rootResponse } from '../response/root.js';
 import { privilegesStatement } from '../sql/root-privileges.js';
@@ -32,13 +33,18 @@ interface Timings {
   response: number;
 }
 
+/** `log-query`: the SQL a request ran, collected when the option is on. */
+type QueryLog = string[] | undefined;
+
 /** Serves one request; never throws. */
 export async function handleRequest(state: AppState, raw: RawRequest): Promise<ApiResponse> {
   const config = state.config;
   const docs = docsResponse(raw.path, raw.method, config);
   if (docs) return finish(state, raw, docs, undefined, undefined);
   const cors = corsHeaders(raw, config.serverCorsAllowedOrigins);
-  if (cors?.preflight) return finish(state, raw, { status: 200, headers: { ...cors.headers }, body: '' }, undefined, undefined);
+  // CORS preflights are answered by the CORS layer and, as in PostgREST, not access-logged.
+  if (cors?.preflight) return finish(state, raw, { status: 200, headers: { ...cors.headers }, body: '' }, undefined, undefined, false);
+  const queries: QueryLog = config.logQuery ? [] : undefined;
   const timings: Timings = { jwt: 0, parse: 0, plan: 0, transaction: 0, response: 0 };
   let auth: AuthResult | undefined;
   let response: ApiResponse;
@@ -50,21 +56,33 @@ export async function handleRequest(state: AppState, raw: RawRequest): Promise<A
     const request = buildApiRequest(raw, snapshot.config);
     timings.jwt = t1 - t0;
     timings.parse = performance.now() - t1;
-    response = await serve(state, snapshot, request, auth, timings);
+    response = await serve(state, snapshot, request, auth, timings, queries);
   } catch (err) {
     response = errorResponse(toApiError(err, state, auth?.authenticated ?? false), config.clientErrorVerbosity);
   }
+  if (queries) state.log.query(response.status, () => queries);
   if (cors) response = { ...response, headers: { ...response.headers, ...cors.headers } };
   return finish(state, raw, response, auth, config.serverTimingEnabled ? timings : undefined);
 }
 
-async function serve(state: AppState, snapshot: Snapshot, request: ApiRequest, auth: AuthResult, timings: Timings): Promise<ApiResponse> {
+async function serve(
+  state: AppState,
+  snapshot: Snapshot,
+  request: ApiRequest,
+  auth: AuthResult,
+  timings: Timings,
+  queries: QueryLog,
+): Promise<ApiResponse> {
   const { config, schemaCache } = snapshot;
-  if (request.action === 'options') return optionsResponse(request, schemaCache);
+  if (request.action === 'options') {
+    // A successful OPTIONS answer gets v16's default Vary like every other successful API response.
+    const info = optionsResponse(request, schemaCache);
+    return { ...info, headers: withVary(info.headers) };
+  }
   if (request.target.kind === 'root') {
     const contents =
       config.openapiMode === 'follow-privileges'
-        ? await visibleContents(state, snapshot, request, auth)
+        ? await visibleContents(state, snapshot, request, auth, queries)
         : allContents(schemaCache, request.schema);
     return rootResponse(request, schemaCache, config, contents);
   }
@@ -73,7 +91,7 @@ async function serve(state: AppState, snapshot: Snapshot, request: ApiRequest, a
   const script = buildStatement(plan, request, auth, config, schemaCache);
   timings.plan = performance.now() - t;
   t = performance.now();
-  const result = await transact(state, script, config.dbPreparedStatements);
+  const result = await transact(state, script, config.dbPreparedStatements, queries);
   timings.transaction = performance.now() - t;
   t = performance.now();
   let response = buildResponse(plan, request, result);
@@ -88,8 +106,15 @@ async function serve(state: AppState, snapshot: Snapshot, request: ApiRequest, a
 }
 
 /** Runs a script on a pooled connection; a connection that failed is discarded. */
-async function transact(state: AppState, script: TxScript, prepared: boolean) {
+async function transact(state: AppState, script: TxScript, prepared: boolean, queries: QueryLog) {
+  if (queries) {
+    for (const st of script.before) queries.push(st.text);
+    queries.push(script.main.text);
+  }
+  const debug = state.log.enabled('debug');
+  if (debug) state.log.log('debug', 'Trying to borrow a connection from pool');
   const conn = await state.pool.acquire();
+  if (debug) state.log.log('debug', 'Borrowed a connection from the pool');
   let discard = false;
   try {
     return await runTransaction(conn, script, prepared);
@@ -102,7 +127,7 @@ async function transact(state: AppState, script: TxScript, prepared: boolean) {
 }
 
 /** Tables and routines of the schema the request's role may use (openapi-mode = follow-privileges). */
-async function visibleContents(state: AppState, snapshot: Snapshot, req: ApiRequest, auth: AuthResult): Promise<RootContents> {
+async function visibleContents(state: AppState, snapshot: Snapshot, req: ApiRequest, auth: AuthResult, queries: QueryLog): Promise<RootContents> {
   const all = allContents(snapshot.schemaCache, req.schema);
   const roleAuth = withRoleSettings(auth, snapshot.schemaCache);
   const script = withRequestHooks(
@@ -116,15 +141,22 @@ async function visibleContents(state: AppState, snapshot: Snapshot, req: ApiRequ
     snapshot.config,
     snapshot.schemaCache,
   );
-  const result = await transact(state, script, snapshot.config.dbPreparedStatements);
+  const result = await transact(state, script, snapshot.config.dbPreparedStatements, queries);
   const visible = JSON.parse(String(result.main.rows[0]?.['body'] ?? '{}')) as { tables?: string[]; routines?: string[] };
   const tables = new Set(visible.tables ?? []);
   const routines = new Set(visible.routines ?? []);
   return { tables: all.tables.filter((t) => tables.has(t.name)), routines: all.routines.filter((r) => routines.has(r.name)) };
 }
 
-/** Adds the trace and Server-Timing headers and writes the access log line. */
-function finish(state: AppState, raw: RawRequest, response: ApiResponse, auth: AuthResult | undefined, timings: Timings | undefined): ApiResponse {
+/** Adds the trace and Server-Timing headers and writes the access log line (unless `logged` is false). */
+function finish(
+  state: AppState,
+  raw: RawRequest,
+  response: ApiResponse,
+  auth: AuthResult | undefined,
+  timings: Timings | undefined,
+  logged = true,
+): ApiResponse {
   const config = state.config;
   let headers = response.headers;
   const trace = config.serverTraceHeader;
@@ -134,6 +166,11 @@ function finish(state: AppState, raw: RawRequest, response: ApiResponse, auth: A
     if (timings) extra['Server-Timing'] = serverTimingHeader(timings);
     headers = { ...headers, ...extra };
   }
+  if (logged) logAccess(state, raw, response, auth);
+  return headers === response.headers ? response : { ...response, headers };
+}
+
+function logAccess(state: AppState, raw: RawRequest, response: ApiResponse, auth: AuthResult | undefined): void {
   state.log.access(response.status, () =>
     accessLogLine(
       {
@@ -149,18 +186,41 @@ function finish(state: AppState, raw: RawRequest, response: ApiResponse, auth: A
       new Date(),
     ),
   );
-  return headers === response.headers ? response : { ...response, headers };
+}
+
+/** When the last pool-timeout line was written: PostgREST logs them at most every five seconds. */
+const lastPoolTimeoutLog = new WeakMap<AppState, number>();
+
+/**
+ * The errors PostgREST also writes to stderr (at log-level error and above): a missing schema cache, pool timeouts
+ * (debounced) and database errors answered with a 5xx.
+ */
+function logServerError(state: AppState, err: ApiError, fromDatabase: boolean): void {
+  if (!state.log.enabled('error')) return;
+  if (err.code === 'PGRST003') {
+    const now = Date.now();
+    if (now - (lastPoolTimeoutLog.get(state) ?? 0) < 5000) return;
+    lastPoolTimeoutLog.set(state, now);
+  } else if (err.code !== 'PGRST002' && !(fromDatabase && err.status >= 500)) {
+    return;
+  }
+  state.log.log('error', jsonMessage(err));
 }
 
 function toApiError(err: unknown, state: AppState, authenticated: boolean): ApiError {
   if (err instanceof ApiError) {
     if (err.code === 'PGRST000') state.connectionLost();
+    logServerError(state, err, false);
     return err;
   }
   if (err && typeof err === 'object' && 'message' in err) {
     const pgErr = err as PgErrorLike;
     if (isConnectionError(pgErr)) state.connectionLost();
-    if (isConnectionError(pgErr) || typeof pgErr.code === 'string') return pgErrorToApiError(pgErr, { authenticated });
+    if (isConnectionError(pgErr) || typeof pgErr.code === 'string') {
+      const apiErr = pgErrorToApiError(pgErr, { authenticated });
+      logServerError(state, apiErr, true);
+      return apiErr;
+    }
   }
   state.log.log('error', `Unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return pgrstX00Internal('Internal server error');

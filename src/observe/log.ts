@@ -15,14 +15,21 @@ export function logTimestamp(d = new Date()): string {
   return `${pad(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
 }
 
-/** A logger bound to a level; `setLevel` supports config reloads. */
+/**
+ * A logger bound to a level (reassign `level` on config reloads). PostgREST prints startup, reload and recovery
+ * messages at every level: log those as `crit`.
+ */
 export interface Logger {
   level: LogLevel;
   enabled(level: LogLevel): boolean;
   /** A diagnostic line on stderr, when `level` is enabled. */
   log(level: LogLevel, message: string): void;
+  /** Whether a response with this status is logged: crit none, error ≥ 500, warn ≥ 400, info and debug all. */
+  responseEnabled(status: number): boolean;
   /** An access-log line on stdout for a response with this status, filtered as PostgREST filters them. */
   access(status: number, line: () => string): void;
+  /** `log-query`: the request's SQL statements on stderr, one line each, at the access log's threshold. */
+  query(status: number, statements: () => readonly string[]): void;
 }
 
 export interface LogSinks {
@@ -44,9 +51,31 @@ export function createLogger(level: LogLevel, sinks: LogSinks = processSinks): L
     log(l, message) {
       if (RANK[l] <= RANK[this.level]) sinks.err(`${logTimestamp()}: ${message}`);
     },
+    responseEnabled(status) {
+      return status >= RESPONSE_THRESHOLD[this.level];
+    },
     access(status, line) {
-      const threshold = this.level === 'crit' ? Number.POSITIVE_INFINITY : this.level === 'error' ? 500 : this.level === 'warn' ? 400 : 0;
-      if (status >= threshold) sinks.out(line());
+      if (this.responseEnabled(status)) sinks.out(line());
+    },
+    query(status, statements) {
+      if (!this.responseEnabled(status)) return;
+      const prefix = `${logTimestamp()}: `;
+      for (const text of statements()) if (text !== '') sinks.err(prefix + singleLine(text));
     },
   };
+}
+
+const RESPONSE_THRESHOLD: Record<LogLevel, number> = { crit: Number.POSITIVE_INFINITY, error: 500, warn: 400, info: 0, debug: 0 };
+
+/** SQL text on one line: its lines joined with single spaces, as PostgREST prints logged queries. */
+export function singleLine(text: string): string {
+  return text.split(/\r?\n/).join(' ');
+}
+
+/**
+ * An error as PostgREST writes it into log lines: compact JSON with the keys in aeson's order
+ * (`{"code":…,"details":…,"hint":…,"message":…}`).
+ */
+export function jsonMessage(e: { readonly code: string; readonly message: string; readonly details?: unknown; readonly hint?: string | null }): string {
+  return JSON.stringify({ code: e.code, details: e.details ?? null, hint: e.hint ?? null, message: e.message });
 }

@@ -4,17 +4,16 @@
 import type { AppConfig } from '../config/types.js';
 import { pgrst128MaxAffectedRpcViolation } from '../errors/catalogue.js';
 import type { ApiRequest } from '../request/api-request.js';
-import { bodyMediaType, MT, type MediaType, negotiate, parseContentType } from '../request/media-type.js';
+import { bodyMediaType, parseContentType } from '../request/media-type.js';
 import { type Payload, parsePayload, payloadKeys } from '../request/payload.js';
 import { convertToLimitZeroRange, restrictRange } from '../request/range.js';
 import { findTable } from '../schema-cache/lookup.js';
 import type { Routine, SchemaCache, Table } from '../schema-cache/types.js';
 import type { ArgValue, CallArgs, CallPlan, CallReturn, DirectArg } from './call-types.js';
 import { findProc } from './call-resolve.js';
+import { hasDefaultSelect, negotiateMedia } from './media.js';
+import { expandRepresentationStars } from './media-representations.js';
 import { planRead } from './read-plan.js';
-
-/** Media types a call can answer with, `offered[0]` answering `*` + `/*` (the built-ins; custom handlers are issue 3.6). */
-const CALL_MEDIA: readonly MediaType[] = [MT.json, MT.csv, MT.object, MT.objectStripped, MT.arrayStripped];
 
 /** Plans a function call (POST: `call`; GET/HEAD: `call-read`). */
 export function planCall(req: ApiRequest, cache: SchemaCache, config: AppConfig): CallPlan {
@@ -30,8 +29,11 @@ export function planCall(req: ApiRequest, cache: SchemaCache, config: AppConfig)
 
   const top = req.topRange;
   const range = convertToLimitZeroRange(top, restrictRange(config.dbMaxRows, top));
-  const read = planRead(resultRelation(cache, routine), req.query, range, cache, req.schema, config);
-  const media = negotiate(req.accept, CALL_MEDIA);
+  const relation = resultRelation(cache, routine);
+  const read = expandRepresentationStars(planRead(relation, req.query, range, cache, req.schema, config), cache);
+  // Handlers are looked up for what the function returns: its row type's relation, or the function itself.
+  const negotiated = negotiateMedia(req.accept, cache, config, { schema: routine.schema, name: relation.name }, hasDefaultSelect(read));
+  const { media } = negotiated;
 
   const prefs = req.preferences;
   const maxAffected = prefs.handling === 'strict' ? prefs.maxAffected : undefined;
@@ -44,6 +46,7 @@ export function planCall(req: ApiRequest, cache: SchemaCache, config: AppConfig)
     returns: callReturn(routine),
     read,
     media,
+    handler: req.method === 'HEAD' ? undefined : negotiated.handler,
     count: prefs.count,
     headOnly: req.method === 'HEAD',
     maxRows: config.dbMaxRows,

@@ -4,6 +4,7 @@ import type { MediaType } from '../request/media-type.js';
 import type { Preferences } from '../request/preferences.js';
 import type { NonnegRange } from '../request/range.js';
 import type { IsolationLevel, Routine, RoutineParam } from '../schema-cache/types.js';
+import type { CustomHandler } from './media.js';
 import type { CountMethod, ReadPlan } from './types.js';
 
 /**
@@ -43,6 +44,8 @@ export interface CallPlan {
   /** select, filters, order and window over the result (the relation is the function's row type or a stand-in). */
   readonly read: ReadPlan;
   readonly media: MediaType;
+  /** The database-defined handler building the body, when negotiation chose one (built-ins follow `media`). */
+  readonly handler?: CustomHandler | undefined;
   readonly count: CountMethod | undefined;
   readonly headOnly: boolean;
   readonly maxRows: number | undefined;

@@ -3,18 +3,17 @@
 import type { AppConfig } from '../config/types.js';
 import { pgrst105InvalidFilters } from '../errors/catalogue.js';
 import type { ApiRequest } from '../request/api-request.js';
-import { bodyMediaType, MT, type MediaType, negotiate, parseContentType } from '../request/media-type.js';
+import { bodyMediaType, parseContentType } from '../request/media-type.js';
 import { parsePayload } from '../request/payload.js';
 import type { Preferences } from '../request/preferences.js';
 import type { Filter, QueryParams } from '../request/query-types.js';
 import { allRange } from '../request/range.js';
 import type { SchemaCache, Table } from '../schema-cache/types.js';
+import { hasDefaultSelect, negotiateMedia } from './media.js';
+import { expandRepresentationStars } from './media-representations.js';
 import { locationReturning, mutateBody, representationReturning } from './mutate-columns.js';
 import type { MutateBody, MutatePlan, Mutation, MutationKind, Returning } from './mutate-types.js';
 import { planRead } from './read-plan.js';
-
-/** Media types a write's representation can take, `offered[0]` answering `*` + `/*`. */
-const WRITE_MEDIA: readonly MediaType[] = [MT.json, MT.csv, MT.object, MT.objectStripped, MT.arrayStripped];
 
 /** Plans a write on `table`. */
 export function planMutation(req: ApiRequest, table: Table, cache: SchemaCache, config: AppConfig): MutatePlan {
@@ -22,13 +21,14 @@ export function planMutation(req: ApiRequest, table: Table, cache: SchemaCache, 
   const prefs = req.preferences;
   const payload = kind === 'delete' ? undefined : readPayload(req, kind);
   // The representation's read: root filters/logic are the write's WHERE, and no limit/offset or db-max-rows applies.
-  const read = planRead(table, req.query, allRange, cache, req.schema, config, 'mutation');
+  const read = expandRepresentationStars(planRead(table, req.query, allRange, cache, req.schema, config, 'mutation'), cache);
   const body = (): MutateBody => {
     if (payload === undefined) throw new Error('a write with a body planned without one');
     return mutateBody(payload, table, cache, prefs.missing === 'default' && kind !== 'single-upsert');
   };
   const statement = mutationStatement(kind, req, table, body);
-  const media = negotiate(req.accept, WRITE_MEDIA);
+  const negotiated = negotiateMedia(req.accept, cache, config, table, hasDefaultSelect(read));
+  const { media } = negotiated;
 
   const representation = prefs.return === 'representation';
   const location = kind === 'create' && prefs.return === 'headers-only' && table.pkCols.length > 0;
@@ -47,6 +47,8 @@ export function planMutation(req: ApiRequest, table: Table, cache: SchemaCache, 
     representation,
     read,
     media,
+    // only a representation has a body for a handler to build
+    handler: representation ? negotiated.handler : undefined,
     location,
     countInserted: kind === 'single-upsert' || (kind === 'create' && prefs.resolution === 'merge-duplicates'),
     count: prefs.count !== undefined,

@@ -3,6 +3,7 @@
 import type { MediaType } from '../request/media-type.js';
 import type { Filter, LogicTree } from '../request/query-types.js';
 import type { QualifiedIdentifier, Table } from '../schema-cache/types.js';
+import type { CustomHandler } from './media.js';
 import type { ReadPlan } from './types.js';
 
 /** PostgREST's Mutation: POST, PATCH, DELETE, and PUT (a single-row upsert on the primary key). */
@@ -83,6 +84,8 @@ export interface MutatePlan {
   /** The representation's read of the returned rows (root filters and ranges already removed). */
   readonly read: ReadPlan;
   readonly media: MediaType;
+  /** The database-defined handler building the representation, when negotiation chose one (built-ins follow `media`). */
+  readonly handler?: CustomHandler | undefined;
   /** `Prefer: return=headers-only` on a POST to a relation with a primary key: build `Location`. */
   readonly location: boolean;
   /** Whether 201 vs 200 depends on how many rows were inserted (merge-duplicates upsert, PUT). */

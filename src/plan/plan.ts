@@ -3,17 +3,15 @@
 import type { AppConfig } from '../config/types.js';
 import { pgrst127NotImplemented } from '../errors/catalogue.js';
 import type { ApiRequest } from '../request/api-request.js';
-import { MT, type MediaType, negotiate } from '../request/media-type.js';
 import { convertToLimitZeroRange, restrictRange } from '../request/range.js';
 import { findTable, tableNotFound } from '../schema-cache/lookup.js';
 import type { SchemaCache, Table } from '../schema-cache/types.js';
 import { planCall } from './call-plan.js';
+import { hasDefaultSelect, negotiateMedia } from './media.js';
+import { expandRepresentationStars } from './media-representations.js';
 import { planMutation } from './mutate-plan.js';
 import { planRead } from './read-plan.js';
 import type { Plan, ReadRequestPlan } from './types.js';
-
-/** Media types a table read can answer with, `offered[0]` answering `*` + `/*`. */
-const READ_MEDIA: readonly MediaType[] = [MT.json, MT.csv, MT.object, MT.objectStripped, MT.arrayStripped, MT.geoJson];
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, config: AppConfig): Plan {
   switch (req.target.kind) {
@@ -31,13 +29,16 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, config: AppConf
 }
 
 function planReadRequest(req: ApiRequest, table: Table, cache: SchemaCache, config: AppConfig): ReadRequestPlan {
-  const media = negotiate(req.accept, READ_MEDIA);
   // db-max-rows caps the window, except the limit=0 window, which stays as it is (PostgREST's nodeRestrictRange).
   const top = convertToLimitZeroRange(req.topRange, restrictRange(config.dbMaxRows, req.topRange));
+  const read = expandRepresentationStars(planRead(table, req.query, top, cache, req.schema, config), cache);
+  // As PostgREST: negotiated after the read is planned, on its final select (handlers of the table need the default).
+  const { media, handler } = negotiateMedia(req.accept, cache, config, table, hasDefaultSelect(read));
   return {
     kind: 'read',
-    read: planRead(table, req.query, top, cache, req.schema, config),
+    read,
     media,
+    handler: req.action === 'head' ? undefined : handler,
     count: req.preferences.count,
     headOnly: req.action === 'head',
     maxRows: config.dbMaxRows,

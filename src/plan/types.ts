@@ -6,6 +6,7 @@ import type { AggregateFunction, Field, Filter, LogicTree, OrderTerm, SelectFiel
 import type { NonnegRange } from '../request/range.js';
 import type { Relationship, Table } from '../schema-cache/types.js';
 import type { CallPlan } from './call-types.js';
+import type { CustomHandler } from './media.js';
 import type { MutatePlan } from './mutate-types.js';
 
 /** A relation read: what to select, which rows, in which order, which window; embeds as children. */
@@ -108,6 +109,8 @@ export interface ReadRequestPlan {
   readonly kind: 'read';
   readonly read: ReadPlan;
   readonly media: MediaType;
+  /** The database-defined handler building the body, when negotiation chose one (built-ins follow `media`). */
+  readonly handler?: CustomHandler | undefined;
   readonly count: CountMethod | undefined;
   readonly headOnly: boolean;
   readonly maxRows: number | undefined;

@@ -9,7 +9,7 @@ import { contentTypeHeader } from '../request/media-type.js';
 import { appliedPreferences, type PreferenceAction, preferenceAppliedHeader } from '../request/preferences.js';
 import { contentRangeHeader } from '../request/range.js';
 import { locationHeader } from './mutate-location.js';
-import { addVary, applyResponseGucs, type ResultRow } from './read.js';
+import { addVary, applyResponseGucs, type ResultRow, responseBody } from './read.js';
 
 /** Builds the response of a successful write. */
 export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResult): ApiResponse {
@@ -45,11 +45,11 @@ export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResu
   const applied = preferenceAppliedHeader(appliedPreferences(req.preferences, preferenceAction(plan, req)));
   if (applied) headers['Preference-Applied'] = applied;
 
-  let body: string | null = status === 204 ? null : '';
+  let body: string | Buffer | null = status === 204 ? null : '';
   if (plan.representation) {
     headers['Content-Type'] = contentTypeHeader(plan.media);
     if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
-    body = row?.['body'] ?? '';
+    body = responseBody(row, result.main.fields);
   }
   const finalStatus = applyResponseGucs(row, headers, status);
   addVary(headers);

@@ -1,10 +1,12 @@
 // A read's main-statement row → ApiResponse: status (200/206/416, singular 406), Content-Type, Content-Range,
 // Content-Location, Preference-Applied, Content-Profile, Vary and the response GUCs. Pure.
+import type pg from 'pg';
+import type { TxResult } from '../db/execute.js';
 import { pgrst116Singular } from '../errors/catalogue.js';
 import type { ApiResponse } from '../http/types.js';
 import type { ReadRequestPlan } from '../plan/types.js';
 import type { ApiRequest } from '../request/api-request.js';
-import { contentTypeHeader } from '../request/media-type.js';
+import { contentTypeHeader, type MediaType } from '../request/media-type.js';
 import { appliedPreferences, preferenceAppliedHeader } from '../request/preferences.js';
 import { outOfBoundsError, rangeStatusHeader } from '../request/range.js';
 import { gucHeaders, gucStatus } from './guc-headers.js';
@@ -43,8 +45,54 @@ export function locationPath(req: Pick<ApiRequest, 'target' | 'path'>): string {
   return `/${Buffer.from(req.target.name, 'utf8').toString('latin1')}`;
 }
 
+const BYTEA = 17;
+const JSONB = 3802;
+
+/**
+ * The body column as PostgREST sends it, which reads it in PostgreSQL's binary format: bytea (a handler's domain over
+ * bytea) as its bytes, jsonb with the binary format's version byte (0x01) in front, anything else as its text.
+ */
+export function responseBody(row: ResultRow | undefined, fields?: readonly pg.FieldDef[]): string | Buffer {
+  const text = row?.['body'] ?? '';
+  const type = fields?.find((f) => f.name === 'body')?.dataTypeID;
+  if (row?.['body'] == null || (type !== BYTEA && type !== JSONB)) return text;
+  if (type === JSONB) return Buffer.concat([Buffer.of(1), Buffer.from(text, 'utf8')]);
+  return text.startsWith('\\x') ? Buffer.from(text.slice(2), 'hex') : unescapeBytea(text);
+}
+
+/** bytea's `escape` output format (bytea_output = escape): `\\` is a backslash, `\ooo` an octal byte. */
+function unescapeBytea(text: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c && text[i + 1] === '\\') {
+      bytes.push(0x5c);
+      i++;
+    } else if (c === 0x5c) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      for (const b of Buffer.from(text[i]!, 'latin1')) bytes.push(b);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * The response of `application/vnd.pgrst.plan` (reads, writes and calls alike): 200 with the EXPLAIN output, each row's
+ * text and a newline, whatever the plan found.
+ */
+export function planResponse(media: MediaType, req: ApiRequest, result: TxResult): ApiResponse {
+  let body = '';
+  for (const row of result.main.rows as Record<string, unknown>[]) body += `${String(row['QUERY PLAN'] ?? '')}\n`;
+  const headers: Record<string, string> = { 'Content-Type': contentTypeHeader(media) };
+  if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
+  addVary(headers);
+  return { status: 200, headers, body };
+}
+
 /** Builds the response of a successful read; a window past the counted total is PostgREST's 416 read response. */
-export function readResponse(plan: ReadRequestPlan, req: ApiRequest, row: ResultRow | undefined, plannedTotal?: number): ApiResponse {
+export function readResponse(plan: ReadRequestPlan, req: ApiRequest, row: ResultRow | undefined, plannedTotal?: number, fields?: readonly pg.FieldDef[]): ApiResponse {
   const pageTotal = Number(row?.['page_total'] ?? 0);
   const total = readTotal(plan, row, plannedTotal);
   const headers: Record<string, string> = {};
@@ -66,5 +114,5 @@ export function readResponse(plan: ReadRequestPlan, req: ApiRequest, row: Result
   // PostgREST answers an offset past the total as a read (same headers, Content-Range `*/<total>`) whose body is the
   // PGRST103 error; it is not an error response (no Proxy-Status).
   if (rangeStatus === 416) return { status, headers, body: JSON.stringify(outOfBoundsError(plan.read.range, total).body()) };
-  return { status, headers, body: plan.headOnly ? null : (row?.['body'] ?? '') };
+  return { status, headers, body: plan.headOnly ? null : responseBody(row, fields) };
 }

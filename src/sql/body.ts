@@ -1,7 +1,8 @@
 // The SQL that builds a response body inside PostgreSQL from the rows of `pgrst_source` (aliased `_postgrest_t`):
-// JSON array, single object, nulls-stripped variants, CSV and GeoJSON. No I/O.
+// JSON array, single object, nulls-stripped variants, CSV, GeoJSON and custom media type handlers. No I/O.
+import type { CustomHandler } from '../plan/media.js';
 import type { MediaType } from '../request/media-type.js';
-import { type Fragment, keyword } from './fragment.js';
+import { type Fragment, keyword, qualified, sql } from './fragment.js';
 
 const JSON_ARRAY = keyword("coalesce(json_agg(_postgrest_t), '[]')::text");
 const OBJECT = keyword("coalesce((json_agg(_postgrest_t)->0)::text, 'null')");
@@ -33,4 +34,24 @@ export function bodyExpr(media: MediaType): Fragment {
     default:
       return JSON_ARRAY;
   }
+}
+
+const ROW = keyword('_postgrest_t');
+const SCALAR_VALUE = keyword('_postgrest_t.pgrst_scalar');
+
+/**
+ * The body a custom handler builds: `handler(value)` over a function's scalar result (a cast to the media-type domain
+ * for a function handler), else the aggregate over the rows, cast to the relation's row type when it has one.
+ */
+export function handlerBodyExpr(handler: CustomHandler, scalar: boolean): Fragment {
+  const fn = handler.kind === 'aggregate' ? handler.function : handler.domain;
+  const call = qualified(fn.schema, fn.name);
+  if (scalar) return sql`${call}(${SCALAR_VALUE})`;
+  if (handler.kind === 'function' || handler.target.kind === 'anyelement') return sql`${call}(${ROW})`;
+  return sql`${call}(${ROW}::${qualified(handler.target.qi.schema, handler.target.qi.name)})`;
+}
+
+/** Whether the handler's body is a plain value rather than an aggregate (a function's result cast to its domain). */
+export function handlerIsScalarCast(handler: CustomHandler | undefined): boolean {
+  return handler?.kind === 'function';
 }

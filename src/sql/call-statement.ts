@@ -5,10 +5,12 @@ import type pg from 'pg';
 import type { Statement, TxScript } from '../db/execute.js';
 import { callPageTotal, returnsSingle } from '../plan/call-plan.js';
 import type { CallPlan } from '../plan/call-types.js';
+import { bodyMedia } from '../plan/media.js';
 import { allRange, rangeEquals } from '../request/range.js';
 import type { IsolationLevel } from '../schema-cache/types.js';
-import { bodyExpr } from './body.js';
+import { bodyExpr, handlerBodyExpr, handlerIsScalarCast } from './body.js';
 import { callSource } from './call-source.js';
+import { explainStatement } from './explain.js';
 import { compile, type Fragment, keyword, sql } from './fragment.js';
 import { readSelect } from './read.js';
 import { RESPONSE_GUCS } from './read-statement.js';
@@ -24,15 +26,23 @@ const ISOLATION: Readonly<Record<IsolationLevel, string>> = {
 export function callScript(plan: CallPlan, ctx: ScriptContext): TxScript {
   const settings: Statement =
     plan.hoistedSettings.length > 0 ? requestSettings(ctx.req, ctx.auth, ctx.config, plan.hoistedSettings) : ctx.settings;
-  const end = callEnd(plan, ctx);
+  const media = plan.media;
+  // A plan ends as the preferences say: no singular or max-affected check applies to it.
+  const end = media.kind === 'plan' ? preferredEnd(ctx) : callEnd(plan, ctx);
   // A rollback would hide deferred constraint violations; checking constraints at once still reports them.
   const before = end === 'rollback' ? [settings, CONSTRAINTS_IMMEDIATE] : [settings];
   return {
     begin: `BEGIN ISOLATION LEVEL ${ISOLATION[plan.isolation]} ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`,
     before,
-    main: { ...compile(callMain(plan)), prepare: true },
+    main: media.kind === 'plan' ? explainStatement(media, callMain(plan)) : { ...compile(callMain(plan)), prepare: true },
     end,
   };
+}
+
+/** `Prefer: tx=rollback` (when db-tx-end allows overrides) or a rollback db-tx-end: ROLLBACK; else COMMIT. */
+function preferredEnd(ctx: ScriptContext): 'commit' | 'rollback' {
+  const tx = ctx.req.preferences.tx;
+  return tx === 'rollback' || (ctx.config.dbTxEnd.startsWith('rollback') && tx !== 'commit') ? 'rollback' : 'commit';
 }
 
 const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false };
@@ -42,8 +52,7 @@ const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMMEDIATE'
  * type or an enforced max-affected decides after the call (their violations are answered with an error, rolled back).
  */
 function callEnd(plan: CallPlan, ctx: ScriptContext): TxScript['end'] {
-  const tx = ctx.req.preferences.tx;
-  if (tx === 'rollback' || (ctx.config.dbTxEnd.startsWith('rollback') && tx !== 'commit')) return 'rollback';
+  if (preferredEnd(ctx) === 'rollback') return 'rollback';
   const singular = plan.media.kind === 'object';
   if (!singular && plan.maxAffected === undefined) return 'commit';
   return (result: pg.QueryResult) => {
@@ -68,7 +77,9 @@ export function callMain(plan: CallPlan): Fragment {
     else total = keyword(returnsSingle(plan) ? '1::bigint' : 'pg_catalog.count(_postgrest_t)');
   }
   const body = plan.headOnly || plan.returns === 'void' ? keyword('NULL::text') : callBody(plan);
-  return sql`WITH pgrst_call AS (${callSource(plan)}), pgrst_source AS (${select}) SELECT ${total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${RESPONSE_GUCS} FROM pgrst_source AS _postgrest_t`;
+  // A function handler's body is its result itself, one value per row: no aggregate may sit beside it.
+  const pageTotal = handlerIsScalarCast(plan.handler) ? keyword('1') : keyword('pg_catalog.count(_postgrest_t)');
+  return sql`WITH pgrst_call AS (${callSource(plan)}), pgrst_source AS (${select}) SELECT ${total} AS total_result_set, ${pageTotal} AS page_total, ${body} AS body, ${RESPONSE_GUCS} FROM pgrst_source AS _postgrest_t`;
 }
 
 const SCALAR = keyword("coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null')::text");
@@ -83,8 +94,9 @@ const FIRST_ROW_STRIPPED = keyword("coalesce(json_strip_nulls(json_agg(_postgres
  * like a read. As in PostgREST, a singular request on a set of scalars answers the first row as an object.
  */
 function callBody(plan: CallPlan): Fragment {
-  const media = plan.media;
-  if (media.kind === 'csv') return bodyExpr(media);
+  if (plan.handler !== undefined) return handlerBodyExpr(plan.handler, plan.returns === 'scalar');
+  const media = bodyMedia(plan.media);
+  if (media.kind === 'csv' || media.kind === 'geo-json') return bodyExpr(media);
   const stripped = media.kind === 'array-stripped' || (media.kind === 'object' && media.nullsStripped);
   if (plan.returns === 'scalar') return stripped ? SCALAR_STRIPPED : SCALAR;
   if (media.kind === 'object') return bodyExpr(media);

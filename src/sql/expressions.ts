@@ -2,8 +2,9 @@
 // Operators come from closed tables; names go through ident(); values are bind parameters. No I/O.
 import { pgrst100ParseError } from '../errors/catalogue.js';
 import type { Field, Filter, LogicTree, Operation, OrderTerm, SelectField } from '../request/query-types.js';
-import type { Table } from '../schema-cache/types.js';
+import { columnRepresentation } from '../plan/media-representations.js';
 import type { ComputedRef } from '../plan/types.js';
+import type { QualifiedIdentifier, Table } from '../schema-cache/types.js';
 import { type Fragment, ident, join, keyword, param, qualified, sql } from './fragment.js';
 
 /** Where an expression's columns live: the relation's SQL alias and its cached definition. */
@@ -104,9 +105,21 @@ export function castExpr(expr: Fragment, type: string): Fragment {
   return sql`CAST(${expr} AS ${keyword(t)})`;
 }
 
-/** One selected field: expression (with cast) and its output key. */
+/** A column's domain representation function of the given direction, when the scope's relation declares one. */
+function representation(scope: Scope, name: string, kind: 'format' | 'parseText'): QualifiedIdentifier | undefined {
+  return columnRepresentation(scope.table, name)?.[kind];
+}
+
+/** `fn(expr)` for a representation function. */
+function applied(fn: QualifiedIdentifier, expr: Fragment): Fragment {
+  return sql`${qualified(fn.schema, fn.name)}(${expr})`;
+}
+
+/** One selected field: expression (through its `domain → json` formatter, then the cast) and its output key. */
 export function selectFieldExpr(scope: Scope, item: SelectField): Fragment {
   let expr = fieldExpr(scope, item.field);
+  const format = representation(scope, item.field.name, 'format');
+  if (format !== undefined) expr = applied(format, expr);
   if (item.cast !== null) expr = castExpr(expr, item.cast);
   return sql`${expr} AS ${ident(outputName(item))}`;
 }
@@ -124,17 +137,25 @@ function isTsvector(scope: Scope, field: Field): boolean {
 }
 
 function operationExpr(scope: Scope, lhs: Fragment, field: Field, op: Operation): Fragment {
+  // A `text → domain` parser reads the values of comparisons, quantified comparisons (not like/ilike) and `in`.
+  const parse = representation(scope, field.name, 'parseText');
+  const parsed = (text: string): Fragment => (parse === undefined ? value(text) : applied(parse, value(text)));
   switch (op.kind) {
     case 'simple':
-      return sql`${lhs} ${keyword(OPERATORS[op.operator]!)} ${value(op.value)}`;
+      return sql`${lhs} ${keyword(OPERATORS[op.operator]!)} ${parsed(op.value)}`;
     case 'quant': {
-      const rhs = value(op.operator === 'like' || op.operator === 'ilike' ? op.value.replaceAll('*', '%') : op.value);
+      const pattern = op.operator === 'like' || op.operator === 'ilike';
+      const rhs = pattern ? value(op.value.replaceAll('*', '%')) : parsed(op.value);
       const operator = keyword(OPERATORS[op.operator]!);
       if (op.quantifier === null) return sql`${lhs} ${operator} ${rhs}`;
       return sql`${lhs} ${operator} ${keyword(op.quantifier === 'any' ? 'ANY' : 'ALL')}(${rhs})`;
     }
     case 'in': {
       const values = op.values.length === 1 && op.values[0] === '' ? [] : op.values;
+      if (values.length > 0 && parse !== undefined) {
+        // each item through the parser, as a set: one parameter whatever the number of values
+        return sql`${lhs} = ANY((SELECT ${applied(parse, sql`pg_catalog.unnest(${param(pgArrayLiteral(values))}::text[])`)}))`;
+      }
       return sql`${lhs} = ANY(${param(pgArrayLiteral(values))})`;
     }
     case 'is':

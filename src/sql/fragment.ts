@@ -41,9 +41,10 @@ export function qualified(schema: string, name: string): Fragment {
   return { chunks: [`${quoteIdent(schema)}.${quoteIdent(name)}`] };
 }
 
-/** Quotes an identifier for SQL text. NUL bytes cannot appear in identifiers and are dropped. */
+/** Quotes an identifier for SQL text. A NUL ends the name, as it does when PostgREST hands the name to libpq. */
 export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('\0', '').replaceAll('"', '""')}"`;
+  const nul = name.indexOf('\0');
+  return `"${(nul < 0 ? name : name.slice(0, nul)).replaceAll('"', '""')}"`;
 }
 
 /** Joins fragments with a separator (a keyword such as ', ' or ' AND '). */

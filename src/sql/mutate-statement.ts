@@ -1,10 +1,12 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
 // representation, `Location` and the upsert's inserted count from those rows in SQL. No I/O.
 import type { Statement, TxScript } from '../db/execute.js';
+import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
 import type { MutatePlan, Mutation, MutateWhere, OnConflict, Returning } from '../plan/mutate-types.js';
 import type { Table } from '../schema-cache/types.js';
-import { bodyExpr } from './body.js';
+import { bodyExpr, handlerBodyExpr } from './body.js';
+import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
@@ -35,6 +37,10 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
   if (plan.txEnd === 'rollback') before.push({ text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false });
   const txEnd = plan.txEnd;
   const checks = plan.checks;
+  if (plan.media.kind === 'plan') {
+    // EXPLAIN ANALYZE runs the write, committed unless the preferences roll it back (as PostgREST does); no row checks.
+    return { begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE', before, main: explainStatement(plan.media, mutateMain(plan)), end: txEnd };
+  }
   return {
     begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
     before,
@@ -51,7 +57,7 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
  */
 export function mutateMain(plan: MutatePlan): Fragment {
   const mutation = sql`WITH pgrst_mutation AS (${mutationSql(plan)})`;
-  const body = plan.representation ? bodyExpr(plan.media) : keyword('NULL::text');
+  const body = !plan.representation ? keyword('NULL::text') : plan.handler ? handlerBodyExpr(plan.handler, false) : bodyExpr(bodyMedia(plan.media));
   const location = plan.location ? LOCATION : keyword('NULL::text');
   const inserted = plan.countInserted ? INSERTED : keyword('NULL::bigint');
   const columns = sql`pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${location} AS location, ${inserted} AS inserted, ${RESPONSE_GUCS}`;

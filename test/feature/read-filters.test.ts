@@ -205,6 +205,8 @@ idTable('filters on JSON, composite and array paths', [
   ['/items?meta->size->w=gt.2', [1]],
   ['/items?meta->>color=in.(red,purple)', [1, 5]],
   ['/items?meta->>color=like.*e*', [1, 2, 3, 5]],
+  ['/items?meta->>color=like(any).{r*,p*}', [1, 5]],
+  ['/items?meta->>color=not.in.(red,yellow)', [3, 5]],
   ['/items?meta->k=is.null', [2, 3, 4, 5]],
   ['/items?meta->>k=is.null', [1, 2, 3, 4, 5]],
   ['/items?meta->list->>0=eq.4', [2]],
@@ -227,6 +229,8 @@ idTable('values: reserved characters, escaping, percent-encoding, + as space', [
   ['/people?name=eq.', [12]],
   ['/items?name=eq.', []],
   ['/people?name=eq.dot.ted', [11]],
+  // Outside logic trees and in lists, double quotes are part of the value.
+  ['/people?name=eq.%22dot.ted%22', []],
   ['/people?name=eq.semi%3Bcolon%26amp%3Deq', [14]],
   ['/people?name=eq.Alan+Kay', [4]],
   ['/people?name=eq.Alan%20Kay', [4]],

@@ -5,11 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
+let profiles: TestServer;
 before(async () => {
   srv = await startTestServer();
+  profiles = await startTestServer({ PGRST_DB_SCHEMAS: 'test,rel' });
 });
 after(async () => {
   await srv.stop();
+  await profiles.stop();
 });
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
@@ -224,5 +227,24 @@ describe('headers of a read', () => {
     assert.equal(r.headers.get('proxy-status'), 'PostgREST; error=PGRST205');
     assert.equal(r.headers.get('vary'), null);
     assert.equal(r.headers.get('content-type'), JSON_UTF8);
+  });
+});
+
+describe('Content-Profile', () => {
+  test('with several schemas the read names its schema', async () => {
+    const r = await request(profiles.url, '/items?select=id&id=eq.1');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-profile'), 'test');
+  });
+
+  test('Accept-Profile picks another exposed schema', async () => {
+    const r = await request(profiles.url, '/items?select=id&id=eq.1', { headers: { 'Accept-Profile': 'rel' } });
+    assert.equal(r.headers.get('content-profile'), 'rel');
+  });
+
+  test('with one schema an Accept-Profile naming it is echoed', async () => {
+    const r = await request(srv.url, '/items?select=id&id=eq.1', { headers: { 'Accept-Profile': 'test' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-profile'), 'test');
   });
 });

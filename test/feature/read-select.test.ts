@@ -115,6 +115,7 @@ const IDENTIFIERS: readonly Case[] = [
   { name: 'quoted names in order', path: '/odd_columns?select=%22*id*%22&order=%22*id*%22.desc', json: [{ '*id*': 2 }, { '*id*': 1 }] },
   { name: 'dollars and dashes without quotes', path: '/odd_columns?select=a$num$,field-with_sep&a$num$=eq.100', json: [{ a$num$: 100, 'field-with_sep': 11 }] },
   { name: 'columns named t and count do not clash with internal names', path: '/odd_columns?select=t,count&order=t', json: [{ t: 't1', count: 7 }, { t: 't2', count: 8 }] },
+  { name: 'select=count is the legacy whole-row count', path: '/items?select=count&active=is.true', json: [{ count: 3 }] },
   { name: 'a real column named count wins over the legacy row count', path: '/odd_columns?select=count&order=count', json: [{ count: 7 }, { count: 8 }] },
   { name: 'a table with a space and a column with spaces', path: '/Order%20Items?select=Item%20Name&Item%20Name=like.*item&order=Item%20Name.desc', json: [{ 'Item Name': 'second item' }, { 'Item Name': 'first item' }] },
   { name: 'a column with a space from a star select', path: '/items?select=spaced%20name&id=eq.5', json: [{ 'spaced name': 'e,f' }] },

@@ -14,7 +14,7 @@ test('identifiers are always quoted and escaped', () => {
   assert.equal(quoteIdent('plain'), '"plain"');
   assert.equal(quoteIdent('we"ird'), '"we""ird"');
   assert.equal(quoteIdent('x"; DROP TABLE t; --'), '"x""; DROP TABLE t; --"');
-  assert.equal(quoteIdent('nul\0byte'), '"nulbyte"');
+  assert.equal(quoteIdent('nul\0byte'), '"nul"');
   assert.equal(compile(keyword(' AND ')).text, ' AND ');
 });
 
@@ -25,7 +25,7 @@ test('property: a quoted identifier is one token whose unquoting gives the name 
       assert.ok(q.startsWith('"') && q.endsWith('"'));
       const inner = q.slice(1, -1);
       assert.ok(!/(^|[^"])"([^"]|$)/.test(inner.replaceAll('""', '')), 'no lone quote inside');
-      assert.equal(inner.replaceAll('""', '"'), name.replaceAll('\0', ''));
+      assert.equal(inner.replaceAll('""', '"'), name.split('\0')[0]);
     }),
   );
 });
