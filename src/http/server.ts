@@ -19,13 +19,18 @@ export type CommonHeaders = () => Readonly<Record<string, string>>;
 
 /** Creates the API server; `pipeline` never sees a request that broke a limit. */
 export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: CommonHeaders, onUnexpected: (err: unknown) => void): Server {
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false }, (req, res) => {
-    handle(req, res, pipeline, limits, common).catch((err) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    // While shutting down (close() called, requests still in flight) answer with `Connection: close`, as PostgREST v16.
+    const headers = () => (server.listening ? common() : { ...common(), Connection: 'close' });
+    handle(req, res, pipeline, limits, headers).catch((err) => {
       onUnexpected(err);
-      if (!res.headersSent) write(res, errorResponse(internalError()), common(), false);
+      if (!res.headersSent) write(res, errorResponse(internalError()), headers(), false);
       else res.destroy();
     });
-  });
+  };
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false }, onRequest);
+  // An `Expect` other than 100-continue is served like any request (as PostgREST's server does), not answered 417.
+  server.on('checkExpectation', onRequest);
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts
   server.headersTimeout = 66_000;
   server.requestTimeout = 0;
@@ -56,6 +61,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipel
     return write(res, errorResponse(new ApiError(414, 'PGRSTX414', 'URI too long', `The request URL exceeds ${limits.maxUrlLength} bytes`, null)), common(), isHead);
   }
   const body = await readBody(req, limits.maxBodyBytes);
+  if (body === 'aborted') {
+    // The client went away mid-body: nothing to answer, nothing to log.
+    res.destroy();
+    return;
+  }
   if (body === 'too-large') {
     return write(
       res,
@@ -80,14 +90,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipel
   write(res, response, common(), isHead);
 }
 
-/** Reads the whole body up to `max` bytes; beyond that, drains and reports 'too-large'. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+/** Reads the whole body up to `max` bytes; beyond that, drains and reports 'too-large'; a client abort is 'aborted'. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
     return Promise.resolve('too-large');
   }
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
@@ -102,7 +112,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
       chunks.push(chunk);
     });
     req.on('end', () => resolve(over ? 'too-large' : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => resolve('aborted'));
   });
 }
 
@@ -110,6 +120,7 @@ function write(res: ServerResponse, r: ApiResponse, common: Readonly<Record<stri
   const headers: Record<string, string> = { ...common, ...r.headers };
   if (r.body !== null && !isHead) headers['Content-Length'] = String(Buffer.byteLength(r.body));
   if (close) headers['Connection'] = 'close';
+  if (headers['Connection'] === 'close') res.shouldKeepAlive = false;
   res.writeHead(r.status, headers);
   if (r.body === null || isHead) res.end();
   else res.end(r.body);
