@@ -191,9 +191,8 @@ async function adminStatus(path: string, state: AppState, api: Server): Promise<
       return { code: 200, body: await state.metrics.render(), type: state.metrics.contentType };
     case '/schema_cache': {
       const cache = state.currentSchemaCache();
-      return cache
-        ? { code: 200, body: JSON.stringify(schemaCacheToJson(cache)), type: 'application/json; charset=utf-8' }
-        : { code: 503 };
+      // Before the first load PostgREST answers 200 with an empty body.
+      return cache ? { code: 200, body: JSON.stringify(schemaCacheToJson(cache)), type: 'application/json; charset=utf-8' } : { code: 200 };
     }
     default:
       return { code: 404 };

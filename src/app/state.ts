@@ -236,6 +236,8 @@ export class AppState {
               res();
             };
           });
+          // A reload (NOTIFY, signal) that succeeded meanwhile already brought the service back.
+          if (this.status === 'ready') return;
           delay = Math.min(delay * 2, MAX_BACKOFF_S);
         }
       }
@@ -308,6 +310,7 @@ export class AppState {
       if (previous && previous.config.logLevel !== config.logLevel) this.log.level = config.logLevel;
       this.#snapshot = { config, schemaCache, authenticator };
       this.#config = config;
+      this.#status = 'ready';
       this.#pending = false;
       this.#retryDelay = 1;
       if (this.#retryTimer) clearTimeout(this.#retryTimer);

@@ -191,7 +191,7 @@ async function serve(config: AppConfig, demo: Demo | undefined): Promise<number>
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      log.log('info', `Received ${signal}, shutting down gracefully...`);
+      log.log('crit', `Received termination unix signal ${signal}`);
       app
         .stop()
         .then(() => demo?.postgres.stop())

@@ -29,7 +29,9 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const config = await loadConfig({ env: testEnv(env) });
-  const app = await startApp(config, createLogger(config.logLevel));
+  // Startup and reload lines show at every log level (as in PostgREST); keep the test output quiet unless asked.
+  const quiet = process.env.PGRST_TEST_LOG_LEVEL ? undefined : { out() {}, err() {} };
+  const app = await startApp(config, createLogger(config.logLevel, quiet));
   return { url: app.url.replace('localhost', '127.0.0.1'), app, stop: () => app.stop() };
 }
 
