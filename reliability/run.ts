@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type RunningPostgres, startEmbeddedPostgres } from '../src/embedded/embedded-postgres.js';
 import { buildCorpus, DEFAULT_SEED } from './corpus/corpus.js';
+import { runClientAborts } from './groups/aborts.js';
 import { runFaults } from './groups/faults.js';
-import { runHostile } from './groups/hostile.js';
+import { runConcurrentPass, runHostile } from './groups/hostile.js';
 import { runInjection, runVisibility } from './groups/injection.js';
 import { runLimits } from './groups/limits.js';
 import { runLoad } from './groups/load.js';
@@ -80,13 +81,12 @@ async function main(): Promise<number> {
       PGRST_DB_CHANNEL: 'pgrst_rel',
       PGRST_DB_POOL: '10',
     };
-    const pgRef = {
-      current: pgServer,
-      async restart(downMs: number) {
-        await this.current.stop();
-        await new Promise((r) => setTimeout(r, downMs));
-        this.current = await startEmbeddedPostgres({ dir: scratch, port: this.current.port, settings: PG_SETTINGS, onLog: log.onLog });
-        pgServer = this.current;
+    const pgControl = {
+      stop: async () => {
+        await pgServer?.stop();
+      },
+      start: async () => {
+        pgServer = await startEmbeddedPostgres({ dir: scratch, port: pgServer?.port, settings: PG_SETTINGS, onLog: log.onLog });
       },
     };
     try {
@@ -101,7 +101,9 @@ async function main(): Promise<number> {
               const cases = buildCorpus({ seed, randomQueries: envInt('REL_CORPUS_RANDOM', 2000), randomBodies: envInt('REL_CORPUS_BODIES', 400) });
               const server = await spawnServer(baseEnv, '/items?limit=1');
               try {
-                await runHostile(report, server, db, cases, { progressEvery: 1000 });
+                const knownBad = await runHostile(report, server, db, cases, { progressEvery: 1000 });
+                await runConcurrentPass(report, server, cases, { concurrency: 32, rounds: 3, rssKb: server.rssKb, knownBad });
+                await runClientAborts(report, server);
               } finally {
                 await server.stop();
               }
@@ -111,7 +113,8 @@ async function main(): Promise<number> {
               await runLimits(report, baseEnv);
               break;
             case 'injection': {
-              const server = await spawnServer(baseEnv, '/items?limit=1');
+              // Aggregates and EXPLAIN plans on: more grammar reaches SQL.
+              const server = await spawnServer({ ...baseEnv, PGRST_DB_AGGREGATES_ENABLED: 'true', PGRST_DB_PLAN_ENABLED: 'true' }, '/items?limit=1');
               try {
                 await runInjection(report, server, db, { log, authenticator: AUTHENTICATOR, database: DATABASE });
                 await runVisibility(report, server);
@@ -121,7 +124,7 @@ async function main(): Promise<number> {
               break;
             }
             case 'faults':
-              await runFaults(report, baseEnv, db, { restart: (ms) => pgRef.restart(ms), authenticator: AUTHENTICATOR });
+              await runFaults(report, baseEnv, db, { stopDb: pgControl.stop, startDb: pgControl.start, authenticator: AUTHENTICATOR });
               break;
             case 'load':
               await runLoad(report, baseEnv, db, { seconds: envInt('REL_LOAD_SECONDS', 60), rate: envInt('REL_LOAD_RATE', 200), seed });

@@ -23,7 +23,8 @@ const REFUSED_JSON: readonly string[] = [
   '[{"id":100,"name":"a"},{"id":101}]', '[{"id":100,"name":"a"},{"name":"b","id":101,"extra":1}]', '{"id":1,"name":"dup"}',
   '[{"id":100,"name":"a"},{"id":100,"name":"b"}]', '{}', '[{}]', '[[1,2]]', '[1,2]', '{"id":100,"name":"\\ud800"}', '{"id":100,"name":"\\u0000"}',
   '{"id":100.5,"name":"x"}', '{"id":true,"name":"x"}', '{"id":[100],"name":"x"}', '{"id":{"a":1},"name":"x"}', '{"id":100,"name":"x","qty":"many"}',
-  '{"id":2147483648,"name":"x"}', '{"id":100,"name":"x","qty":1e10}', `{"id":1,"name":"${repeat('a', 300_000)}"}`,
+  '{"id":2147483648,"name":"x"}', `{"id":100,"name":"x","qty":${repeat('[', 100_000)}${repeat(']', 100_000)}}`,
+  `[${repeat('{"a":', 20_000)}1${repeat('}', 20_000)}]`, '{"id":100,"name":"x","qty":1e10}', `{"id":1,"name":"${repeat('a', 300_000)}"}`,
   `[${Array.from({ length: 3000 }, (_, i) => `{"id":${1000 + i},"name":"n"}`).join(',')},{"id":"bad","name":"n"}]`,
   `{"id":100,"name":"x","qty":${repeat('[', 3000)}${repeat(']', 3000)}}`, '{"id":100,"name":"x","\\u0000":1}', '{"":1}',
 ];
@@ -119,7 +120,8 @@ export function bodyCases(rng: Rng, randomCount: number): Case[] {
     out.push(post(t, b ? JSON_TYPE : undefined, b, 'error', `body/write-filter/${i}`, 'body-write-filter', m));
   });
   // RPC bodies: malformed arguments (RPC may still be under construction; anything but a 5xx).
-  for (const [i, b] of ['{', '{"t":}', '[', '{"t":1,"t":2', '{"nope":1}', '"x"', `${repeat('[', 3000)}`].entries()) {
+  const rpcBodies = ['{', '{"t":}', '[', '{"t":1,"t":2', '{"nope":1}', '"x"', `${repeat('[', 3000)}`, `{"t":${repeat('[', 100_000)}${repeat(']', 100_000)}}`];
+  for (const [i, b] of rpcBodies.entries()) {
     out.push({ id: `body/rpc/${i}`, family: 'body-rpc', expect: 'error', request: { method: 'POST', target: '/rpc/echo', body: b, headers: [['Content-Type', JSON_TYPE]] } });
   }
 

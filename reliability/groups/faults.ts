@@ -1,6 +1,6 @@
-// Group "faults": PostgreSQL restarted under steady load, backends terminated under load, every pool connection held
-// by slow queries (504 PGRST003), statement_timeout (57014), a schema change announced by NOTIFY — then every
-// acknowledged write is checked to be present exactly once. The server is a separate process, so a crash shows.
+// Group "faults": PostgreSQL restarted under steady load, backends terminated under load, statement_timeout (57014),
+// a schema change announced by NOTIFY, a reload storm, every pool connection held by slow queries (504 PGRST003), a
+// server started while PostgreSQL is down — then every acknowledged write must be present exactly once.
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { type Db, ledgerCounts } from '../lib/db.js';
 import { signJwt } from '../lib/jwt.js';
@@ -10,6 +10,7 @@ import { jsonBody, rawRequest } from '../lib/raw-http.js';
 import type { GroupReport } from '../lib/report.js';
 import { createRng } from '../lib/rng.js';
 import { spawnServer, type Target } from '../lib/server.js';
+import { adminOddities, notifyStorm, startWhileDown } from './faults-extra.js';
 import { describeOutcome, isErrorBody } from './hostile.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,8 +112,10 @@ export async function checkAcknowledgedWrites(report: GroupReport, db: Db, label
 
 /** Options of the faults group. */
 export interface FaultOptions {
-  /** Stops the suite's PostgreSQL, waits `downMs`, starts it again on the same port and data. */
-  restart(downMs: number): Promise<void>;
+  /** Stops the suite's PostgreSQL (fast shutdown). */
+  stopDb(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  startDb(): Promise<void>;
   readonly authenticator: string;
 }
 
@@ -129,7 +132,9 @@ export async function runFaults(report: GroupReport, baseEnv: Record<string, str
     const ready = watchReady(server.adminUrl ?? '');
     await sleep(2000);
     const downAt = performance.now() - load.startedAt;
-    await opts.restart(3000);
+    await opts.stopDb();
+    await sleep(3000);
+    await opts.startDb();
     const upAt = performance.now() - load.startedAt;
     let recoveredAt: number | undefined;
     const until = Date.now() + 45_000;
@@ -169,15 +174,22 @@ export async function runFaults(report: GroupReport, baseEnv: Record<string, str
     // 4. A schema change announced by NOTIFY is served without a restart (the listener survived the faults above).
     await schemaReload(report, server, db, opts.authenticator);
 
+    // 5. A storm of reloads under load; then the admin port under odd requests.
+    await notifyStorm(report, server, db, { authenticator: opts.authenticator, pool: 10, channel: 'pgrst_rel' });
+    await adminOddities(report, server, server.adminUrl ?? '');
+
     report.check('faults: the server process is still running', server.alive(), () => server.output());
   } finally {
     await server.stop();
   }
 
-  // 5. Slow queries hold every pool connection: the others fail fast with 504 PGRST003.
+  // 6. Slow queries hold every pool connection: the others fail fast with 504 PGRST003.
   await poolExhaustion(report, baseEnv);
 
-  // 6. Every acknowledged write exactly once.
+  // 7. A server started while PostgreSQL is down recovers by itself.
+  await startWhileDown(report, baseEnv, { stop: opts.stopDb, start: opts.startDb }, String(await freePort()));
+
+  // 8. Every acknowledged write exactly once.
   await checkAcknowledgedWrites(report, db, 'faults', all);
 }
 

@@ -44,7 +44,8 @@ export function isErrorBody(body: unknown): body is { code: string; message: str
 }
 
 /** Why an answer is wrong for a case (a short key and a sentence), or undefined when it is right. */
-export function judge(c: Pick<Case, 'expect'>, o: RawOutcome): { key: string; why: string } | undefined {
+export function judge(c: Pick<Case, 'expect' | 'request'>, o: RawOutcome): { key: string; why: string } | undefined {
+  const method = c.request.raw ? '' : c.request.method;
   if (o.kind === 'timeout') return { key: 'hang: no response', why: 'the server did not answer' };
   if (o.kind === 'closed') return { key: 'connection closed without a response', why: 'expected an HTTP response' };
   if (o.status < 100) return { key: 'malformed HTTP response', why: 'the status line did not parse' };
@@ -61,6 +62,8 @@ export function judge(c: Pick<Case, 'expect'>, o: RawOutcome): { key: string; wh
   } else if (c.expect === 'error' && (o.status < 400 || o.status >= 500)) {
     return { key: `expected a 4xx, got ${o.status}`, why: 'expected a 4xx error' };
   }
+  // HEAD answers carry no body, errors included.
+  if (method === 'HEAD') return undefined;
   if (o.status >= 400 && !isErrorBody(body)) return { key: `${o.status} without a {code,message,details,hint} body`, why: 'error bodies are PostgREST-shaped JSON' };
   if (o.status >= 400 && !(o.headers['content-type'] ?? '').startsWith('application/json')) {
     return { key: `${o.status} error body not labelled application/json`, why: 'error bodies are application/json' };
@@ -75,8 +78,48 @@ export interface HostileOptions {
   readonly progressEvery?: number;
 }
 
+/**
+ * Sends the read-only cases again, `concurrency` at a time, `rounds` times: every answer must be as right as in the
+ * sequential pass, and (when `rssKb` is given) memory after the last round within a small bound of the first.
+ */
+export async function runConcurrentPass(
+  report: GroupReport,
+  target: Target,
+  cases: readonly Case[],
+  opts: { concurrency: number; rounds: number; rssKb?: () => number | undefined; knownBad?: ReadonlySet<string> },
+): Promise<void> {
+  const reads = cases.filter((c) => !c.writes);
+  const rss: number[] = [];
+  for (let round = 1; round <= opts.rounds; round++) {
+    const wrong: string[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: opts.concurrency }, async () => {
+        for (let i = next++; i < reads.length; i = next++) {
+          const c = reads[i] as Case;
+          const o = await rawRequest(target.port, { ...c.request, timeoutMs: 20_000 });
+          const bad = judge(c, o);
+          if (bad && !opts.knownBad?.has(c.id)) wrong.push(`${c.id}: ${bad.key}: ${describeOutcome(o).slice(0, 200)}`);
+        }
+      }),
+    );
+    const kb = opts.rssKb?.();
+    if (kb !== undefined) rss.push(kb);
+    report.note(`concurrent round ${round}: ${reads.length} cases, ${opts.concurrency} at a time, ${((performance.now() - t0) / 1000).toFixed(1)} s${kb !== undefined ? `, server RSS ${(kb / 1024).toFixed(0)} MiB` : ''}`);
+    // Cases wrong in the sequential pass already are reported there; here only new ones count.
+    report.check(`concurrent round ${round}: answers as right as one at a time`, wrong.length === 0, () => wrong.slice(0, 10).join('\n'), 'concurrent hostile requests answered wrongly');
+  }
+  report.check('the server survives concurrent hostile requests', target.alive(), 'the server exited');
+  if (rss.length >= 2) {
+    const growth = (rss[rss.length - 1] as number) - (rss[0] as number);
+    report.check('hostile requests do not grow memory round over round (≤ 16 MiB)', growth <= 16 * 1024, `RSS by round (MiB): ${rss.map((k) => (k / 1024).toFixed(0)).join(', ')}`);
+  }
+}
+
 /** Runs the corpus against `target`, one case at a time, each followed by a valid request. */
-export async function runHostile(report: GroupReport, target: Target, db: Db, cases: readonly Case[], opts: HostileOptions = {}): Promise<void> {
+export async function runHostile(report: GroupReport, target: Target, db: Db, cases: readonly Case[], opts: HostileOptions = {}): Promise<Set<string>> {
+  const failedIds = new Set<string>();
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const before = await protectedChecksum(db);
   let sink = await protectedChecksum(db, ['reliability.sink']);
@@ -88,6 +131,7 @@ export async function runHostile(report: GroupReport, target: Target, db: Db, ca
     const o = await rawRequest(target.port, { ...c.request, timeoutMs });
     if (o.kind === 'response') statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
     const bad = judge(c, o);
+    if (bad) failedIds.add(c.id);
     report.check(
       `${c.id} answers correctly`,
       bad === undefined,
@@ -109,7 +153,7 @@ export async function runHostile(report: GroupReport, target: Target, db: Db, ca
     }
     if (!target.alive()) {
       report.check('server process survives the corpus', false, `the server exited during ${c.id}: ${describeRequest(c.request)}`, 'server crashed');
-      return;
+      return failedIds;
     }
   }
   report.note(`statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, k]) => `${s}×${k}`).join(' ')}`);
@@ -118,4 +162,5 @@ export async function runHostile(report: GroupReport, target: Target, db: Db, ca
   report.check('no data changed (protected tables checksum)', after === before, () => `before: ${before}\nafter:  ${after}\ntables: ${PROTECTED_TABLES.join(', ')}`);
   const unexpected = target.unexpected();
   report.check('the server logged no unexpected errors', unexpected.length === 0, () => unexpected.slice(0, 5).join('\n'));
+  return failedIds;
 }

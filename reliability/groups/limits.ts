@@ -49,6 +49,10 @@ export async function runLimits(report: GroupReport, baseEnv: Record<string, str
       raw: Buffer.concat([Buffer.from(`POST /sink HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${DEFAULT_LIMITS.body + 1}\r\n\r\n`), Buffer.from('[')]),
     };
     await expectStatus(report, defaults, 'default: a body announced over 100 MiB is refused with 413', announced, [413], 'PGRSTX413');
+    // Large bodies under the limit: parsed and refused without harm.
+    const rows = Array.from({ length: 200_000 }, (_, i) => `{"id":${i + 1000},"name":"row ${i} ${'p'.repeat(100)}"}`).join(',');
+    await expectStatus(report, defaults, 'default: a 30 MB truncated JSON body is refused with 400', { method: 'POST', target: '/sink', headers: [['Content-Type', 'application/json']], body: `[${rows}` }, [400], 'PGRST102');
+    await expectStatus(report, defaults, 'default: a 30 MB JSON body with one bad row is refused with 400 (nothing inserted)', { method: 'POST', target: '/sink', headers: [['Content-Type', 'application/json']], body: `[${rows},{"id":"bad","name":"x"}]` }, [400]);
     const big = encodeRequest({ method: 'POST', target: '/sink', headers: [['Content-Type', 'application/json']], body: `[${row(1, 1000)}]` });
     await expectStatus(report, defaults, 'default: a 1 kB body is accepted (409: duplicate key)', { method: 'POST', target: '/sink', raw: big }, [409]);
   } finally {

@@ -62,6 +62,8 @@ export async function runLoad(report: GroupReport, baseEnv: Record<string, strin
       const growth = last - first;
       const perRequestBytes = (growth * 1024) / Math.max(1, results.length);
       report.note(`RSS: start ${(first / 1024).toFixed(1)} MiB, end ${(last / 1024).toFixed(1)} MiB, growth ${(growth / 1024).toFixed(1)} MiB over ${results.length} requests (${perRequestBytes.toFixed(0)} B/request), peak ${(Math.max(...rss.map(([, kb]) => kb)) / 1024).toFixed(1)} MiB`);
+      const every = Math.max(1, Math.floor(rss.length / 12));
+      report.note(`RSS trajectory (s: MiB): ${rss.filter((_, i) => i % every === 0 || i === rss.length - 1).map(([t, kb]) => `${(t / 1000).toFixed(0)}:${(kb / 1024).toFixed(0)}`).join(' ')}`);
       report.check(
         `load: resident memory at the end within ${(rssBoundKb(first) / 1024).toFixed(0)} MiB of the start`,
         growth <= rssBoundKb(first),

@@ -40,8 +40,8 @@ function inherited(): Record<string, string> {
   return out;
 }
 
-/** Spawns a server with `env` (PGRST_* settings) and waits until `probePath` answers 200. */
-export async function spawnServer(env: Record<string, string>, probePath = '/', timeoutMs = 60_000): Promise<SpawnedServer> {
+/** Spawns a server with `env` (PGRST_* settings) and waits until `probePath` answers 200 (any status with `anyStatus`). */
+export async function spawnServer(env: Record<string, string>, probePath = '/', timeoutMs = 60_000, anyStatus = false): Promise<SpawnedServer> {
   const port = Number(env.PGRST_SERVER_PORT) || (await freePort());
   const adminPort = env.PGRST_ADMIN_SERVER_PORT;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts'], {
@@ -108,7 +108,7 @@ export async function spawnServer(env: Record<string, string>, probePath = '/', 
     try {
       const res = await fetch(url + probePath, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (res.status === 200) return server;
+      if (res.status === 200 || anyStatus) return server;
     } catch {
       // not listening yet
     }

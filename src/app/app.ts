@@ -181,7 +181,9 @@ export async function startApp(config: AppConfig, logger?: Logger, readBase?: Re
 }
 
 async function adminStatus(path: string, state: AppState, api: Server): Promise<{ code: number; body?: string; type?: string }> {
-  switch (path) {
+  // Like PostgREST's admin server, match on the path alone.
+  const q = path.indexOf('?');
+  switch (q < 0 ? path : path.slice(0, q)) {
     case '/live':
       return { code: api.listening ? 200 : 500 };
     case '/ready':

@@ -64,7 +64,7 @@ export async function runPrimary(config: AppConfig, log: Logger, env: Record<str
         res.end(body);
       };
       const ws = workers();
-      switch (req.url) {
+      switch ((req.url ?? '/').split('?')[0]) {
         case '/live':
           return reply(ws.length > 0 ? 200 : 500);
         case '/ready':

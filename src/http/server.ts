@@ -1,7 +1,9 @@
 // node:http front door: reads the request (with URL, header and body limits), hands a RawRequest to the pipeline and
 // writes the ApiResponse it gets back. Knows no PostgREST semantics beyond turning errors into PostgREST-shaped bodies.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApiError } from '../errors/api-error.js';
+import { pgrst117UnsupportedMethod } from '../errors/catalogue.js';
 import { errorResponse } from '../response/error.js';
 import type { ApiResponse, RawRequest } from './types.js';
 
@@ -28,7 +30,17 @@ export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: 
       else res.destroy();
     });
   };
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false }, onRequest);
+  // Node counts the request line against its header limit; give it room for the URL limit too, so a long URL gets
+  // 414 and large headers get 431 (checked in handle()).
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes + limits.maxUrlLength, requireHostHeader: false }, onRequest);
+  // CONNECT is no method PostgREST serves: answer 405 PGRST117 instead of dropping the socket.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    const r = errorResponse(pgrst117UnsupportedMethod(req.method ?? 'CONNECT'));
+    const body = String(r.body ?? '');
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nProxy-Status: ${r.headers['Proxy-Status']}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   // An `Expect` other than 100-continue is served like any request (as PostgREST's server does), not answered 417.
   server.on('checkExpectation', onRequest);
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts
@@ -56,6 +68,10 @@ function internalError(): ApiError {
 async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, limits: HttpLimits, common: CommonHeaders): Promise<void> {
   const url = req.url ?? '/';
   const isHead = req.method === 'HEAD';
+  if (headerBytes(req) > limits.maxHeaderBytes) {
+    req.resume();
+    return write(res, errorResponse(new ApiError(431, 'PGRSTX431', 'Request header fields too large', null, null)), common(), isHead, true);
+  }
   if (url.length > limits.maxUrlLength) {
     req.resume();
     return write(res, errorResponse(new ApiError(414, 'PGRSTX414', 'URI too long', `The request URL exceeds ${limits.maxUrlLength} bytes`, null)), common(), isHead);
@@ -88,6 +104,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipel
   };
   const response = await pipeline(raw);
   write(res, response, common(), isHead);
+}
+
+/** Size of the header section as sent (names, values, `: ` and CRLF), without the request line. */
+function headerBytes(req: IncomingMessage): number {
+  let n = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) n += raw[i]!.length + raw[i + 1]!.length + 4;
+  return n;
 }
 
 /** Reads the whole body up to `max` bytes; beyond that, drains and reports 'too-large'; a client abort is 'aborted'. */

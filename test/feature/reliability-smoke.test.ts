@@ -6,6 +6,7 @@ import { type App, startApp } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observe/log.js';
 import { buildCorpus, sampleCorpus } from '../../reliability/corpus/corpus.js';
+import { runClientAborts } from '../../reliability/groups/aborts.js';
 import { checkAcknowledgedWrites, killBackendsUnderLoad } from '../../reliability/groups/faults.js';
 import { runHostile } from '../../reliability/groups/hostile.js';
 import { runInjection, runVisibility } from '../../reliability/groups/injection.js';
@@ -61,6 +62,7 @@ describe('reliability smoke', () => {
     const cases = sampleCorpus(buildCorpus({ randomQueries: 300, randomBodies: 60 }), 300);
     const report = new GroupReport('hostile (smoke)');
     await runHostile(report, target, db, cases, { timeoutMs: 8000 });
+    await runClientAborts(report, target, { rounds: 2 });
     verdict(report);
   });
 
