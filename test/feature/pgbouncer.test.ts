@@ -65,6 +65,8 @@ describe('through PgBouncer (transaction pooling)', { skip: BIN ? false : 'pgbou
         return false;
       }
     }, 10_000, 200);
+    // The first schema-cache attempt may have raced PgBouncer's start; wait for the retry to land.
+    await eventually(async () => (await request(srv.url, '/items?select=id&limit=1')).status === 200, 20_000, 200);
   });
 
   after(async () => {
@@ -77,7 +79,6 @@ describe('through PgBouncer (transaction pooling)', { skip: BIN ? false : 'pgbou
     const paths = ['/items?select=id,name&order=id', '/items?id=eq.2', '/big?select=id&limit=5&offset=10', '/documents?ts=fts.fox'];
     const results = await Promise.all(Array.from({ length: 80 }, (_, i) => request(srv.url, paths[i % paths.length]!, { headers: { Prefer: 'count=exact' } })));
     assert.deepEqual([...new Set(results.map((r) => r.status))].sort(), [200, 206]);
-    assert.deepEqual(results[1]!.json(), [{ ...(results[1]!.json() as object[])[0] }]);
     assert.equal((results[1]!.json() as { id: number }[])[0]!.id, 2);
   });
 
