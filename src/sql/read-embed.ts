@@ -4,7 +4,7 @@
 import type { EmbedPlan, PlannedOrder, ReadPlan } from '../plan/types.js';
 import { fieldExpr, orderSuffix, type Scope } from './expressions.js';
 import { type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
-import { spreadFieldExpr } from './aggregate.js';
+import { nodeAggregates, spreadFieldExpr } from './aggregate.js';
 
 /** Compiles a child node to its SELECT, given its FROM, its join conditions, extra columns and whether to keep ORDER BY. */
 export type ChildQuery = (
@@ -45,14 +45,23 @@ export function embedSource(e: EmbedPlan, parent: string): { from: Fragment; con
   };
 }
 
+/**
+ * Embedded JSON stays `json` (cheap, keys in select order); only a parent that aggregates, and so groups by its embeds,
+ * needs `jsonb`, which has the equality operator GROUP BY requires.
+ */
+function groupable(expr: Fragment, grouped: boolean): Fragment {
+  return grouped ? sql`${expr}::jsonb` : expr;
+}
+
 /** The parent's select items for its embeds: objects, arrays (never null), spread columns; nothing for empty embeds. */
 export function embedSelects(node: ReadPlan): Fragment[] {
+  const grouped = nodeAggregates(node);
   const items: Fragment[] = [];
   for (const e of node.embeds) {
     const j = ident(e.joinAlias);
     if (e.spread) items.push(...e.spreadFields.map((f) => spreadFieldExpr(e.joinAlias, f)));
     else if (e.empty || e.outputName === null) continue;
-    else if (e.toOne) items.push(sql`row_to_json(${j}.*)::jsonb AS ${ident(e.outputName)}`);
+    else if (e.toOne) items.push(sql`${groupable(sql`row_to_json(${j}.*)`, grouped)} AS ${ident(e.outputName)}`);
     else items.push(sql`COALESCE(${j}.${j}, '[]') AS ${ident(e.outputName)}`);
   }
   return items;
@@ -66,6 +75,7 @@ export function relatedOrderExpr(o: Extract<PlannedOrder, { kind: 'related' }>):
 
 /** ` LEFT|INNER JOIN LATERAL (...) AS "join" ON ...` for every embed of the node. */
 export function embedJoins(node: ReadPlan, childQuery: ChildQuery): Fragment {
+  const grouped = nodeAggregates(node);
   const joins = node.embeds.map((e) => {
     const j = ident(e.joinAlias);
     const { from, conds } = embedSource(e, node.alias);
@@ -74,8 +84,8 @@ export function embedJoins(node: ReadPlan, childQuery: ChildQuery): Fragment {
     let on: Fragment = keyword('TRUE');
     if (e.toOne) sub = childQuery(e.read, from, conds, [], true);
     else {
-      const rows = e.spread ? toManySpreadRows(e, from, conds, childQuery) : { query: childQuery(e.read, from, conds, [], true), columns: [] };
-      const columns = [sql`json_agg(${j})::jsonb AS ${j}`, ...rows.columns];
+      const rows = e.spread ? toManySpreadRows(e, from, conds, childQuery, grouped) : { query: childQuery(e.read, from, conds, [], true), columns: [] };
+      const columns = [sql`${groupable(sql`json_agg(${j})`, grouped)} AS ${j}`, ...rows.columns];
       sub = sql`SELECT ${join(columns, ', ')} FROM (${rows.query}) AS ${j}`;
       if (inner) on = sql`${j} IS NOT NULL`;
     }
@@ -88,7 +98,13 @@ export function embedJoins(node: ReadPlan, childQuery: ChildQuery): Fragment {
  * The rows of a to-many spread and its per-column arrays: the spread's order moves into each `json_agg(... ORDER BY)`,
  * through extra columns the rows select (so unselected and related columns can order too).
  */
-function toManySpreadRows(e: EmbedPlan, from: Fragment, conds: readonly Fragment[], childQuery: ChildQuery): { query: Fragment; columns: Fragment[] } {
+function toManySpreadRows(
+  e: EmbedPlan,
+  from: Fragment,
+  conds: readonly Fragment[],
+  childQuery: ChildQuery,
+  grouped: boolean,
+): { query: Fragment; columns: Fragment[] } {
   const j = ident(e.joinAlias);
   const child = e.read;
   const scope: Scope = { alias: child.alias, table: child.table, computed: (n) => child.computed.get(n) };
@@ -104,6 +120,6 @@ function toManySpreadRows(e: EmbedPlan, from: Fragment, conds: readonly Fragment
     order.push(sql`${j}.${ident(name)}${orderSuffix(o.term)}`);
   });
   const orderBy = order.length === 0 ? keyword('') : sql` ORDER BY ${join(order, ', ')}`;
-  const columns = e.spreadFields.map((f) => sql`COALESCE(json_agg(${j}.${ident(f.name)}${orderBy}), '[]')::jsonb AS ${ident(f.name)}`);
+  const columns = e.spreadFields.map((f) => sql`${groupable(sql`COALESCE(json_agg(${j}.${ident(f.name)}${orderBy}), '[]')`, grouped)} AS ${ident(f.name)}`);
   return { query: childQuery(child, from, conds, extras, false), columns };
 }
