@@ -2,6 +2,8 @@
 // then COMMIT or ROLLBACK — pipelined into one round trip when nothing depends on the result. No SQL is built here.
 import { Socket } from 'node:net';
 import type pg from 'pg';
+import { quoteIdent } from '../sql/fragment.js';
+import { type BatchResult, BatchQuery } from './batch.js';
 import type { PooledConnection } from './pool.js';
 
 /** A statement with its own bind parameters; `prepare` asks for a named (cached) prepared statement. */
@@ -53,8 +55,51 @@ function socketOf(client: pg.Client): Socket | undefined {
   return stream instanceof Socket ? stream : undefined;
 }
 
+// A fixed COMMIT at READ COMMITTED (PostgreSQL's default level) lets the whole script run as one implicit transaction.
+const PLAIN_BEGIN = /^BEGIN ISOLATION LEVEL READ COMMITTED READ (ONLY|WRITE)$/;
+const READ_ONLY: Statement = { text: "SELECT set_config('transaction_read_only', 'on', true)", values: [], prepare: true };
+
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
 export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
+  const plain = script.end === 'commit' ? PLAIN_BEGIN.exec(script.begin) : null;
+  if (plain) return runBatch(conn, script, usePrepared, plain[1] === 'ONLY');
+  return runSequence(conn, script, usePrepared);
+}
+
+/**
+ * The script as ONE extended-protocol batch ending in a single Sync: an implicit transaction, committed at the Sync,
+ * rolled back on the first error — the same outcome as BEGIN … COMMIT, without their two statements. Read-only mode is
+ * set first (setting transaction_read_only on is allowed at any point of a transaction).
+ */
+async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: boolean, readOnly: boolean): Promise<TxResult> {
+  const statements = [...(readOnly ? [READ_ONLY] : []), ...script.before, script.main].map((st) => ({
+    text: st.text,
+    values: st.values,
+    name: usePrepared && st.prepare !== false ? nameFor(st.text) : undefined,
+  }));
+  const { client } = conn;
+  const socket = socketOf(client);
+  let batch: BatchQuery | undefined;
+  const results = await new Promise<BatchResult[]>((resolve, reject) => {
+    batch = new BatchQuery(statements, (err, res) => (err ? reject(err) : resolve(res)));
+    socket?.cork();
+    client.query(batch as unknown as pg.QueryConfig);
+    socket?.uncork();
+  }).catch(async (err: unknown) => {
+    // Named statements this batch parsed first may or may not exist now: drop them so the next use parses again.
+    for (const name of batch?.firstParsed ?? []) await client.query(`DEALLOCATE ${quoteIdent(name)}`).catch(() => {});
+    throw err;
+  });
+  const offset = readOnly ? 1 : 0;
+  const asResult = (r: BatchResult | undefined) => ({ rows: r?.rows ?? [], fields: r?.fields ?? [], rowCount: r?.rows.length ?? 0 }) as unknown as pg.QueryResult;
+  return {
+    main: asResult(results[results.length - 1]),
+    before: script.before.map((_, i) => asResult(results[i + offset])),
+  };
+}
+
+/** BEGIN, the statements and the end as separate pipelined statements (any isolation level; end decided after). */
+async function runSequence(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
   const { client } = conn;
   // In pipeline mode node-postgres writes every protocol message as soon as a query is issued; corking the socket
   // while the whole script is issued sends it in one write (one syscall, one packet) instead of a dozen.

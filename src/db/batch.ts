@@ -1,0 +1,132 @@
+// One request's statements sent as ONE extended-protocol batch with a single Sync: PostgreSQL runs them as one implicit
+// transaction (committed at the Sync, rolled back on the first error), so no BEGIN/COMMIT round of its own is needed.
+// A pg Query subclass, so node-postgres's pipeline mode accepts it; results are kept as the text PostgreSQL sent.
+import pg from 'pg';
+import pgUtils from 'pg/lib/utils.js';
+
+/** One statement of a batch; `name` set means a named prepared statement. */
+export interface BatchStatement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+  readonly name: string | undefined;
+}
+
+/** A column of a result: its name and type oid. */
+export interface BatchField {
+  readonly name: string;
+  readonly dataTypeID: number;
+}
+
+/** What each statement returned, in order. */
+export interface BatchResult {
+  readonly rows: Record<string, string | null>[];
+  readonly fields: readonly BatchField[];
+}
+
+interface Connection {
+  parsedStatements: Record<string, string>;
+  submittedNamedStatements: Record<string, string>;
+  parse(msg: { text: string; name: string; types: unknown[] }): void;
+  bind(msg: { statement: string; values: readonly unknown[]; valueMapper: (v: unknown) => unknown }): void;
+  describe(msg: { type: 'P'; name: string }): void;
+  execute(msg: { portal: string; rows: number }): void;
+  sync(): void;
+}
+
+interface RowDescription {
+  readonly fields: readonly BatchField[];
+}
+
+const prepareValue = pgUtils.prepareValue;
+
+/**
+ * The batch as a node-postgres query. `firstParsed` lists the named statements this batch parses for the first time on
+ * the connection: after an error their state is unknown (prepared statements outlive the aborted transaction), so the
+ * caller deallocates them.
+ */
+export class BatchQuery extends (pg.Query as unknown as new (config: { text: string }) => object) {
+  /** The statements, in order (read-only; tests inspect them). */
+  readonly statements: readonly BatchStatement[];
+  readonly #done: (err: Error | null, results: BatchResult[]) => void;
+  readonly #results: BatchResult[] = [];
+  #fields: readonly BatchField[] = [];
+  #rows: Record<string, string | null>[] = [];
+  #settled = false;
+  readonly firstParsed: string[] = [];
+
+  constructor(statements: readonly BatchStatement[], done: (err: Error | null, results: BatchResult[]) => void) {
+    super({ text: statements.map((s) => s.text).join(';\n') });
+    this.statements = statements;
+    this.#done = done;
+  }
+
+  /** Called by node-postgres to write the batch (the caller corks the socket around it). */
+  submit(connection: Connection): null {
+    for (const st of this.statements) {
+      const name = st.name ?? '';
+      if (!name || (connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] === undefined)) {
+        connection.parse({ text: st.text, name, types: [] });
+        if (name) {
+          connection.submittedNamedStatements[name] = st.text;
+          this.firstParsed.push(name);
+        }
+      }
+      connection.bind({ statement: name, values: st.values, valueMapper: prepareValue });
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '', rows: 0 });
+    }
+    connection.sync();
+    return null;
+  }
+
+  handleRowDescription(msg: RowDescription): void {
+    this.#fields = msg.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
+    this.#rows = [];
+  }
+
+  handleDataRow(msg: { fields: readonly (string | null)[] }): void {
+    const fields = this.#fields;
+    const row: Record<string, string | null> = {};
+    for (let i = 0; i < fields.length; i++) row[fields[i]!.name] = msg.fields[i] ?? null;
+    this.#rows.push(row);
+  }
+
+  handleCommandComplete(): void {
+    this.#results.push({ rows: this.#rows, fields: this.#fields });
+    this.#fields = [];
+    this.#rows = [];
+  }
+
+  handleEmptyQuery(): void {
+    this.handleCommandComplete();
+  }
+
+  handleError(err: Error, connection?: Connection): void {
+    if (connection) for (const name of this.firstParsed) delete connection.submittedNamedStatements[name];
+    this.#settle(err);
+  }
+
+  handleReadyForQuery(connection?: Connection): void {
+    if (connection) {
+      for (const name of this.firstParsed) {
+        connection.parsedStatements[name] = connection.submittedNamedStatements[name] ?? '';
+        delete connection.submittedNamedStatements[name];
+      }
+    }
+    this.#settle(null);
+  }
+
+  handlePortalSuspended(): void {
+    this.#settle(new Error('unexpected portal suspension in a batch'));
+  }
+
+  handleCopyInResponse(): void {
+    this.#settle(new Error('COPY is not supported in a batch'));
+  }
+
+  #settle(err: Error | null): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#done(err, this.#results);
+  }
+}
