@@ -1,9 +1,7 @@
-// Feature tests of aggregates: count()/sum()/avg()/min()/max() with aliases and casts, the implicit GROUP BY, the legacy
-// `select=count` and `rel(count)`, aggregates inside embeds, aggregates hoisted out of to-one spreads, PGRST127 in
-// to-many spreads, and PGRST123 while db-aggregates-enabled is off. Data: test/fixtures/25-embed.sql (schema `embed`).
-import assert from 'node:assert/strict';
+
 import { after, before, describe, test } from 'node:test';
-import { request, startTestServer, type TestServer } from '../support/server.js';
+import { checkJsonCase, type JsonCase } from '../support/cases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 let disabled: TestServer;
@@ -16,19 +14,9 @@ after(async () => {
   await disabled.stop();
 });
 
-interface Case {
-  readonly name: string;
-  readonly path: string;
-  readonly status?: number;
-  readonly json: unknown;
-}
+type Case = JsonCase;
 
-async function check(c: Case, server: TestServer = srv): Promise<void> {
-  const r = await request(server.url, c.path);
-  assert.equal(r.status, c.status ?? 200, `${c.path} → ${r.text}`);
-  assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
-  assert.deepEqual(r.json(), c.json, c.path);
-}
+const check = (c: Case, server: TestServer = srv): Promise<void> => checkJsonCase(server.url, c);
 
 const ROOT: readonly Case[] = [
   { name: 'count() counts the rows', path: '/invoices?select=count()', json: [{ count: 8 }] },

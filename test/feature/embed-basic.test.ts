@@ -3,6 +3,7 @@
 // Data: test/fixtures/25-embed.sql (schema `embed`).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { checkJsonCase, type JsonCase } from '../support/cases.js';
 import { request, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
@@ -16,21 +17,9 @@ after(async () => {
   await capped.stop();
 });
 
-interface Case {
-  readonly name: string;
-  readonly path: string;
-  readonly status?: number;
-  readonly json?: unknown;
-  readonly headers?: Readonly<Record<string, string | null>>;
-}
+type Case = JsonCase;
 
-async function check(c: Case, server: TestServer = srv): Promise<void> {
-  const r = await request(server.url, c.path);
-  assert.equal(r.status, c.status ?? 200, `${c.path} → ${r.text}`);
-  assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
-  if (c.json !== undefined) assert.deepEqual(r.json(), c.json, c.path);
-  for (const [k, v] of Object.entries(c.headers ?? {})) assert.equal(r.headers.get(k), v, `${c.path}: header ${k}`);
-}
+const check = (c: Case, server: TestServer = srv): Promise<void> => checkJsonCase(server.url, c);
 
 const notEmbedded = (name: string) => ({
   code: 'PGRST108',

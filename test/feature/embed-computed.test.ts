@@ -1,9 +1,7 @@
-// Feature tests of computed fields (functions of a row type used as columns: select, alias, cast, filter, order, at the
-// root and inside embeds and spreads) and computed relationships (functions of a row type returning a relation:
-// to-one and to-many embeds, overriding a detected relationship). Data: test/fixtures/25-embed.sql (schema `embed`).
-import assert from 'node:assert/strict';
+
 import { after, before, describe, test } from 'node:test';
-import { request, startTestServer, type TestServer } from '../support/server.js';
+import { checkJsonCase, type JsonCase } from '../support/cases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 before(async () => {
@@ -13,19 +11,9 @@ after(async () => {
   await srv.stop();
 });
 
-interface Case {
-  readonly name: string;
-  readonly path: string;
-  readonly status?: number;
-  readonly json: unknown;
-}
+type Case = JsonCase;
 
-async function check(c: Case): Promise<void> {
-  const r = await request(srv.url, c.path);
-  assert.equal(r.status, c.status ?? 200, `${c.path} → ${r.text}`);
-  assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
-  assert.deepEqual(r.json(), c.json, c.path);
-}
+const check = (c: Case): Promise<void> => checkJsonCase(srv.url, c);
 
 const FIELDS: readonly Case[] = [
   { name: 'selected by name, not part of *', path: '/clients?select=*,name_length&id=eq.1', json: [{ id: 1, name: 'Microsoft', name_length: 9 }] },

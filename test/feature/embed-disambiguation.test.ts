@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { VERSION } from '../../src/app/version.js';
+import { checkJsonCase, type JsonCase } from '../support/cases.js';
 import { request, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
@@ -17,19 +18,9 @@ after(async () => {
   await strict.stop();
 });
 
-interface Case {
-  readonly name: string;
-  readonly path: string;
-  readonly status?: number;
-  readonly json: unknown;
-}
+type Case = JsonCase;
 
-async function check(c: Case, server: TestServer = srv): Promise<void> {
-  const r = await request(server.url, c.path);
-  assert.equal(r.status, c.status ?? 200, `${c.path} → ${r.text}`);
-  assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
-  assert.deepEqual(r.json(), c.json, c.path);
-}
+const check = (c: Case, server: TestServer = srv): Promise<void> => checkJsonCase(server.url, c);
 
 const ambiguous = (parent: string, child: string, details: unknown[], hints: string[]) => ({
   code: 'PGRST201',

@@ -1,9 +1,7 @@
-// Feature tests of spreads `...rel(cols)`: to-one columns lifted into the parent, to-many columns as correlated arrays
-// (ordered by the spread's order, also by unselected and related columns), nesting, junction spreads, empty spreads,
-// `!inner` and null filters, and the alias restriction. Data: test/fixtures/25-embed.sql (schema `embed`).
-import assert from 'node:assert/strict';
+
 import { after, before, describe, test } from 'node:test';
-import { request, startTestServer, type TestServer } from '../support/server.js';
+import { checkJsonCase, type JsonCase } from '../support/cases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 before(async () => {
@@ -13,19 +11,9 @@ after(async () => {
   await srv.stop();
 });
 
-interface Case {
-  readonly name: string;
-  readonly path: string;
-  readonly status?: number;
-  readonly json: unknown;
-}
+type Case = JsonCase;
 
-async function check(c: Case): Promise<void> {
-  const r = await request(srv.url, c.path);
-  assert.equal(r.status, c.status ?? 200, `${c.path} → ${r.text}`);
-  assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
-  assert.deepEqual(r.json(), c.json, c.path);
-}
+const check = (c: Case): Promise<void> => checkJsonCase(srv.url, c);
 
 const TO_ONE: readonly Case[] = [
   {
