@@ -96,7 +96,11 @@ function initialise(bin: Binaries, dataDir: string, runDir: string, password: st
     );
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`initdb failed: ${stderr.trim() || (err as Error).message}`);
+    const hint =
+      owner && /Permission denied/.test(stderr)
+        ? ` (PostgreSQL runs as the "${OS_USER}" OS user here, so every parent folder of ${dataDir} must be searchable by it)`
+        : '';
+    throw new Error(`initdb failed: ${stderr.trim() || (err as Error).message}${hint}`);
   } finally {
     rmSync(pwFile, { force: true });
   }
