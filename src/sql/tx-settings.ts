@@ -41,10 +41,19 @@ export function txSettingsStatement(s: TxSettings): Statement {
   pairs.push(...s.extra);
   for (const [k, v] of Object.entries(s.appSettings)) pairs.push([k, v]);
   const values: string[] = [];
-  const calls: string[] = [];
-  for (const [k, v] of pairs) {
-    values.push(k, v);
-    calls.push(`set_config($${values.length - 1}, $${values.length}, true)`);
+  for (const [k, v] of pairs) values.push(k, v);
+  return { text: settingsText(pairs.length), values, prepare: true };
+}
+
+// The text depends only on how many settings there are: built once per count.
+const texts: string[] = [];
+
+function settingsText(n: number): string {
+  let text = texts[n];
+  if (text === undefined) {
+    const calls = Array.from({ length: n }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
+    text = `SELECT ${calls.join(', ')}`;
+    if (n < 64) texts[n] = text;
   }
-  return { text: `SELECT ${calls.join(', ')}`, values, prepare: true };
+  return text;
 }
