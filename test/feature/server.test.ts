@@ -124,6 +124,7 @@ describe('root OpenAPI', () => {
     assert.equal(doc.swagger, '2.0');
     assert.ok('/items' in doc.paths);
     assert.ok(!('/secret' in doc.paths), 'the anonymous role has no grant on test.secret');
+    assert.ok('/column_granted' in doc.paths, 'a column privilege is enough to be listed, as in PostgREST');
   });
 });
 
