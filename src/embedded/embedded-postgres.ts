@@ -4,7 +4,6 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Where the embedded cluster keeps its files and how it is reached. */
@@ -180,9 +179,4 @@ function waitUntilReady(child: ChildProcess, onLog?: (line: string) => void): Pr
       if (!ready) rej(new Error(`embedded PostgreSQL exited with code ${code} before it was ready:\n${tail.trim()}`));
     });
   });
-}
-
-/** The user the embedded cluster runs as, for messages. */
-export function embeddedOsUser(): string {
-  return process.getuid?.() === 0 ? OS_USER : userInfo().username;
 }

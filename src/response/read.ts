@@ -10,6 +10,7 @@ import { contentTypeHeader, type MediaType } from '../request/media-type.js';
 import { appliedPreferences, preferenceAppliedHeader } from '../request/preferences.js';
 import { outOfBoundsError, rangeStatusHeader } from '../request/range.js';
 import { gucHeaders, gucStatus } from './guc-headers.js';
+import { varyHeader } from './options.js';
 
 /** The main statement's single row, every column as text. */
 export type ResultRow = Readonly<Record<string, string | null>>;
@@ -30,9 +31,10 @@ export function applyResponseGucs(row: ResultRow | undefined, headers: Record<st
   return gucStatus(row?.['response_status']) ?? status;
 }
 
-/** The v16 `Vary` header, unless SQL already set one. */
+/** The v16 `Vary` header (the rule lives in options.ts), unless SQL already set one. */
 export function addVary(headers: Record<string, string>): void {
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'vary')) headers['Vary'] = 'Accept, Prefer, Range';
+  const vary = varyHeader(headers);
+  if (vary !== undefined) headers['Vary'] = vary;
 }
 
 /**
