@@ -38,6 +38,8 @@ interface RowDescription {
 }
 
 const prepareValue = pgUtils.prepareValue;
+const TEXT = 25;
+const JSON_OID = 114;
 
 /**
  * The batch as a node-postgres query. `firstParsed` lists the named statements this batch parses for the first time on
@@ -122,6 +124,20 @@ export class BatchQuery extends (pg.Query as unknown as new (config: { text: str
 
   handleCopyInResponse(): void {
     this.#settle(new Error('COPY is not supported in a batch'));
+  }
+
+  /**
+   * True when the row arriving now belongs to statement `index` and its last column is the response body as text or
+   * json (types whose bytes are the body as sent; bytea and jsonb bodies are converted and never stream).
+   */
+  streamable(index: number): boolean {
+    const last = this.#fields[this.#fields.length - 1];
+    return this.#results.length === index && this.#rows.length === 0 && last?.name === 'body' && (last.dataTypeID === TEXT || last.dataTypeID === JSON_OID);
+  }
+
+  /** The results so far: the finished statements and the one in progress (its rows up to now). */
+  partial(): BatchResult[] {
+    return [...this.#results, { rows: this.#rows, fields: this.#fields }];
   }
 
   #settle(err: Error | null): void {

@@ -1,16 +1,21 @@
 // Runs one request's transaction on a pooled connection: BEGIN, request settings, optional pre-request, main statement,
 // then COMMIT or ROLLBACK — pipelined into one round trip when nothing depends on the result. No SQL is built here.
-import { Socket } from 'node:net';
 import type pg from 'pg';
 import { quoteIdent } from '../sql/fragment.js';
 import { type BatchResult, BatchQuery } from './batch.js';
 import type { PooledConnection } from './pool.js';
+import { BodyStream } from './wire-tap.js';
 
 /** A statement with its own bind parameters; `prepare` asks for a named (cached) prepared statement. */
 export interface Statement {
   readonly text: string;
   readonly values: readonly unknown[];
   readonly prepare?: boolean;
+  /**
+   * The statement returns one row whose last column, `body`, the response passes through untouched: a large body may
+   * stream (see wire-tap.ts) instead of arriving as a value.
+   */
+  readonly streamBody?: boolean;
 }
 
 /** Everything one request sends, in order. */
@@ -47,12 +52,11 @@ function send(client: pg.Client, st: Statement, usePrepared: boolean): Promise<p
 export interface TxResult {
   readonly main: pg.QueryResult;
   readonly before: readonly pg.QueryResult[];
-}
-
-/** The client's socket (node-postgres keeps it on its connection object). */
-function socketOf(client: pg.Client): Socket | undefined {
-  const stream = (client as unknown as { connection?: { stream?: unknown } }).connection?.stream;
-  return stream instanceof Socket ? stream : undefined;
+  /**
+   * The main statement's body when it streams (its `body` column is then null). The connection stays busy until
+   * `done` settles: it resolves once PostgreSQL finished the transaction, rejects if it failed after the body began.
+   */
+  readonly stream?: { readonly body: BodyStream; readonly done: Promise<void> };
 }
 
 // A fixed COMMIT at READ COMMITTED (PostgreSQL's default level) lets the whole script run as one implicit transaction.
@@ -77,13 +81,45 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     values: st.values,
     name: usePrepared && st.prepare !== false ? nameFor(st.text) : undefined,
   }));
-  const { client } = conn;
-  const socket = socketOf(client);
+  const { client, tap, socket } = conn;
   let batch: BatchQuery | undefined;
+  let stream: { body: BodyStream; done: Promise<void> } | undefined;
   const results = await new Promise<BatchResult[]>((resolve, reject) => {
-    batch = new BatchQuery(statements, (err, res) => (err ? reject(err) : resolve(res)));
+    let finish: (err: Error | null) => void = () => {};
+    const query = new BatchQuery(statements, (err, res) => {
+      tap?.disarm();
+      if (stream) return finish(err);
+      if (err) reject(err);
+      else resolve(res);
+    });
+    batch = query;
+    if (tap && script.main.streamBody) {
+      const index = statements.length - 1;
+      tap.arm({
+        wants: () => query.streamable(index),
+        start: (length) => {
+          // The body begins: the caller gets the results so far now, the body as it arrives, and `done` at the end.
+          const body = new BodyStream(length, () => tap.resume(), () => tap.abandon());
+          const done = new Promise<void>((ok, fail) => {
+            finish = (err) => {
+              if (err) {
+                body.destroy(err);
+                fail(err);
+              } else {
+                body.push(null);
+                ok();
+              }
+            };
+          });
+          done.catch(() => {});
+          stream = { body, done };
+          resolve(query.partial());
+          return body;
+        },
+      });
+    }
     socket?.cork();
-    client.query(batch as unknown as pg.QueryConfig);
+    client.query(query as unknown as pg.QueryConfig);
     socket?.uncork();
   }).catch(async (err: unknown) => {
     // Named statements this batch parsed first may or may not exist now: drop them so the next use parses again.
@@ -95,15 +131,15 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
   return {
     main: asResult(results[results.length - 1]),
     before: script.before.map((_, i) => asResult(results[i + offset])),
+    ...(stream ? { stream } : {}),
   };
 }
 
 /** BEGIN, the statements and the end as separate pipelined statements (any isolation level; end decided after). */
 async function runSequence(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
-  const { client } = conn;
+  const { client, socket } = conn;
   // In pipeline mode node-postgres writes every protocol message as soon as a query is issued; corking the socket
   // while the whole script is issued sends it in one write (one syscall, one packet) instead of a dozen.
-  const socket = socketOf(client);
   socket?.cork();
   const pending: Promise<pg.QueryResult>[] = [client.query(script.begin)];
   for (const st of script.before) pending.push(send(client, st, usePrepared));

@@ -1,9 +1,11 @@
 // The connection pool: up to `db-pool` pipelining pg Clients logged in as the authenticator, with acquisition timeout,
 // idle and lifetime limits. It is the only module that creates driver connections for requests; it knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
+import { Socket } from 'node:net';
 import pg from 'pg';
 import type { ApiError } from '../errors/api-error.js';
 import { pgrst000ConnectionError, pgrst003AcquisitionTimeout } from '../errors/catalogue.js';
+import { WireTap } from './wire-tap.js';
 
 /** Every column comes back as the text PostgreSQL sent: bodies are JSON built by the database and pass through untouched. */
 const rawText = (value: string) => value;
@@ -52,6 +54,10 @@ export interface PooledConnection {
   readonly createdAt: number;
   lastUsed: number;
   broken: boolean;
+  /** The connection's socket (set once connected), corked while a request's statements are written. */
+  socket: Socket | undefined;
+  /** Streams large bodies off the socket (see wire-tap.ts); undefined when it could not be installed. */
+  tap: WireTap | undefined;
 }
 
 interface Waiter {
@@ -159,7 +165,7 @@ export class Pool {
   async #open(): Promise<PooledConnection> {
     this.#size++;
     const client = new pg.Client({ ...this.#opts.clientConfig, pipeline: true, types: RAW_TYPES } as pg.ClientConfig);
-    const conn: PooledConnection = { id: randomUUID(), client, createdAt: Date.now(), lastUsed: Date.now(), broken: false };
+    const conn: PooledConnection = { id: randomUUID(), client, createdAt: Date.now(), lastUsed: Date.now(), broken: false, socket: undefined, tap: undefined };
     client.on('error', (err) => {
       conn.broken = true;
       this.#opts.onConnectionLost?.(err);
@@ -168,6 +174,8 @@ export class Pool {
     onEvent?.({ kind: 'connecting', id: conn.id });
     try {
       await client.connect();
+      conn.socket = socketOf(client);
+      conn.tap = WireTap.install(conn.socket);
       if (onEvent) {
         onEvent({ kind: 'available', id: conn.id, reason: 'connection establishment' });
         onEvent({ kind: 'used', id: conn.id });
@@ -210,6 +218,12 @@ export class Pool {
       }
     }
   }
+}
+
+/** The client's socket (node-postgres keeps it on its connection object; a TLS socket is a Socket too). */
+function socketOf(client: pg.Client): Socket | undefined {
+  const stream = (client as unknown as { connection?: { stream?: unknown } }).connection?.stream;
+  return stream instanceof Socket ? stream : undefined;
 }
 
 /** A failure to reach the database: 503 PGRST000 with the driver's text as details (never a client error). */

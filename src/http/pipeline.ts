@@ -3,7 +3,7 @@
 // this file only sequences them and turns any failure into an error response.
 import type { AppState, Snapshot } from '../app/state.js';
 import type { AuthResult } from '../auth/authenticate.js';
-import type { TxScript } from '../db/execute.js';
+import type { TxResult, TxScript } from '../db/execute.js';
 import { runTransaction } from '../db/execute.js';
 import { docsResponse } from '../docs/docs.js';
 import { ApiError } from '../errors/api-error.js';
@@ -22,7 +22,7 @@ import { allContents, type RootContents, rootResponse } from '../response/root.j
 import { privilegesStatement } from '../sql/root-privileges.js';
 import { buildStatement, requestSettings, withRequestHooks, withRoleSettings } from '../sql/statement.js';
 import { corsHeaders } from './cors.js';
-import type { ApiResponse, RawRequest } from './types.js';
+import { type ApiResponse, bodyLength, type RawRequest } from './types.js';
 
 /** Stage durations in milliseconds, for Server-Timing. */
 interface Timings {
@@ -94,7 +94,18 @@ async function serve(
   const result = await transact(state, script, config.dbPreparedStatements, queries);
   timings.transaction = performance.now() - t;
   t = performance.now();
-  let response = buildResponse(plan, request, result);
+  let response: ApiResponse;
+  try {
+    response = buildResponse(plan, request, result);
+  } catch (err) {
+    result.stream?.body.destroy();
+    throw err;
+  }
+  if (result.stream) {
+    // A streamed body the response does not carry (another body took its place) is dropped.
+    if (response.body === result.stream.body) state.metrics.streamedBody(result.stream.body.byteLength);
+    else result.stream.body.destroy();
+  }
   const warning = legacyTargetWarningText(plan.read);
   if (warning) {
     // url-use-legacy-target-names: served, but deprecated — said in a Warning header and in the log, as PostgREST does.
@@ -115,15 +126,18 @@ async function transact(state: AppState, script: TxScript, prepared: boolean, qu
   if (debug) state.log.log('debug', 'Trying to borrow a connection from pool');
   const conn = await state.pool.acquire();
   if (debug) state.log.log('debug', 'Borrowed a connection from the pool');
-  let discard = false;
+  const failed = (err: unknown) => conn.broken || (!(err instanceof ApiError) && isConnectionError(err as PgErrorLike));
+  let result: TxResult;
   try {
-    return await runTransaction(conn, script, prepared);
+    result = await runTransaction(conn, script, prepared);
   } catch (err) {
-    discard = conn.broken || (!(err instanceof ApiError) && isConnectionError(err as PgErrorLike));
+    state.pool.release(conn, failed(err));
     throw err;
-  } finally {
-    state.pool.release(conn, discard);
   }
+  // A streaming body keeps the connection until PostgreSQL has sent all of it and ended the transaction.
+  if (result.stream) result.stream.done.then(() => state.pool.release(conn), (err: unknown) => state.pool.release(conn, failed(err)));
+  else state.pool.release(conn);
+  return result;
 }
 
 /** Tables and routines of the schema the request's role may use (openapi-mode = follow-privileges). */
@@ -179,7 +193,7 @@ function logAccess(state: AppState, raw: RawRequest, response: ApiResponse, auth
         method: raw.method,
         target: raw.rawQuery ? `${raw.path}?${raw.rawQuery}` : raw.path,
         status: response.status,
-        contentLength: response.body === null || raw.method === 'HEAD' ? undefined : Buffer.byteLength(response.body),
+        contentLength: response.body === null || raw.method === 'HEAD' ? undefined : bodyLength(response.body),
         referer: raw.headers['referer'],
         userAgent: raw.headers['user-agent'],
       },

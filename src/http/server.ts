@@ -1,11 +1,11 @@
 // node:http front door: reads the request (with URL, header and body limits), hands a RawRequest to the pipeline and
 // writes the ApiResponse it gets back. Knows no PostgREST semantics beyond turning errors into PostgREST-shaped bodies.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { type Duplex, pipeline as pipe, Readable } from 'node:stream';
 import { ApiError } from '../errors/api-error.js';
 import { pgrst117UnsupportedMethod } from '../errors/catalogue.js';
 import { errorResponse } from '../response/error.js';
-import type { ApiResponse, RawRequest } from './types.js';
+import { type ApiResponse, bodyLength, type RawRequest } from './types.js';
 
 /** Limits PostgREST leaves to a proxy and we apply ourselves. */
 export interface HttpLimits {
@@ -142,10 +142,22 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
 
 function write(res: ServerResponse, r: ApiResponse, common: Readonly<Record<string, string>>, isHead: boolean, close = false): void {
   const headers: Record<string, string> = { ...common, ...r.headers };
-  if (r.body !== null && !isHead) headers['Content-Length'] = String(Buffer.byteLength(r.body));
+  if (r.body !== null && !isHead) headers['Content-Length'] = String(bodyLength(r.body));
   if (close) headers['Connection'] = 'close';
   if (headers['Connection'] === 'close') res.shouldKeepAlive = false;
   res.writeHead(r.status, headers);
-  if (r.body === null || isHead) res.end();
-  else res.end(r.body);
+  if (r.body instanceof Readable) {
+    // A streamed body: backpressure from the client reaches PostgreSQL; a failure after the headers cuts the
+    // connection (the client sees fewer bytes than Content-Length), as nothing else can be said any more.
+    if (isHead) {
+      r.body.destroy();
+      res.end();
+    } else {
+      pipe(r.body, res, () => {});
+    }
+  } else if (r.body === null || isHead) {
+    res.end();
+  } else {
+    res.end(r.body);
+  }
 }

@@ -1,4 +1,5 @@
 // Plain data passed between the HTTP layer and the request pipeline: what came in, what goes out. No behaviour.
+import type { Readable } from 'node:stream';
 
 /** A request as read off the socket: nothing parsed beyond the request line and the raw query string. */
 export interface RawRequest {
@@ -14,9 +15,19 @@ export interface RawRequest {
   readonly remoteAddress: string;
 }
 
+/** A body written while it arrives: exactly `byteLength` bytes will come from the stream. */
+export interface StreamedBody extends Readable {
+  readonly byteLength: number;
+}
+
 /** A response ready to be written: `body` null means no body at all (HEAD, 204). */
 export interface ApiResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | Buffer | null;
+  readonly body: string | Buffer | StreamedBody | null;
+}
+
+/** The body's length in bytes. */
+export function bodyLength(body: string | Buffer | StreamedBody): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }

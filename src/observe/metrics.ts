@@ -40,6 +40,8 @@ export interface Metrics {
   /** One JWT cache lookup; a hit counts in both requests and hits. */
   jwtCacheLookup(hit: boolean): void;
   jwtCacheEviction(): void;
+  /** One response whose body of `bytes` streamed from the database to the client (ours, not PostgREST's). */
+  streamedBody(bytes: number): void;
   /** The Prometheus text exposition of this process's registry. */
   render(): Promise<string>;
 }
@@ -116,6 +118,17 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     },
   });
   poolMax.set(opts.poolMax);
+  // Ours, after PostgREST's: large bodies passed through without being held in memory (src/db/wire-tap.ts).
+  const streamedResponses = new Counter({
+    name: 'postgrest_ts_streamed_responses_total',
+    help: 'The total number of responses whose body streamed from the database',
+    registers,
+  });
+  const streamedBytes = new Counter({
+    name: 'postgrest_ts_streamed_bytes_total',
+    help: 'The total size in bytes of the bodies that streamed from the database',
+    registers,
+  });
   if (opts.processMetrics === true) collectDefaultMetrics({ register: registry });
 
   return {
@@ -139,6 +152,10 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     },
     jwtCacheEviction() {
       jwtEvictions.inc();
+    },
+    streamedBody(bytes) {
+      streamedResponses.inc();
+      streamedBytes.inc(bytes);
     },
     render: () => registry.metrics(),
   };

@@ -41,5 +41,5 @@ export function callResponse(plan: CallPlan, req: ApiRequest, result: TxResult):
   if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
   const status = applyResponseGucs(row, headers, rangeStatus);
   addVary(headers);
-  return { status, headers, body: plan.headOnly ? null : responseBody(row, result.main.fields) };
+  return { status, headers, body: plan.headOnly ? null : responseBody(row, result.main.fields, result.stream?.body) };
 }

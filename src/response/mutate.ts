@@ -45,11 +45,11 @@ export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResu
   const applied = preferenceAppliedHeader(appliedPreferences(req.preferences, preferenceAction(plan, req)));
   if (applied) headers['Preference-Applied'] = applied;
 
-  let body: string | Buffer | null = status === 204 ? null : '';
+  let body: ApiResponse['body'] = status === 204 ? null : '';
   if (plan.representation) {
     headers['Content-Type'] = contentTypeHeader(plan.media);
     if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
-    body = responseBody(row, result.main.fields);
+    body = responseBody(row, result.main.fields, result.stream?.body);
   }
   const finalStatus = applyResponseGucs(row, headers, status);
   addVary(headers);

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type { TxResult } from '../db/execute.js';
 import { pgrst116Singular } from '../errors/catalogue.js';
-import type { ApiResponse } from '../http/types.js';
+import type { ApiResponse, StreamedBody } from '../http/types.js';
 import type { ReadRequestPlan } from '../plan/types.js';
 import type { ApiRequest } from '../request/api-request.js';
 import { contentTypeHeader, type MediaType } from '../request/media-type.js';
@@ -52,9 +52,11 @@ const JSONB = 3802;
 
 /**
  * The body column as PostgREST sends it, which reads it in PostgreSQL's binary format: bytea (a handler's domain over
- * bytea) as its bytes, jsonb with the binary format's version byte (0x01) in front, anything else as its text.
+ * bytea) as its bytes, jsonb with the binary format's version byte (0x01) in front, anything else as its text; a large
+ * text body that streams (`stream`, the column then null) as the stream.
  */
-export function responseBody(row: ResultRow | undefined, fields?: readonly pg.FieldDef[]): string | Buffer {
+export function responseBody(row: ResultRow | undefined, fields?: readonly pg.FieldDef[], stream?: StreamedBody): string | Buffer | StreamedBody {
+  if (stream) return stream;
   const text = row?.['body'] ?? '';
   const type = fields?.find((f) => f.name === 'body')?.dataTypeID;
   if (row?.['body'] == null || (type !== BYTEA && type !== JSONB)) return text;
@@ -94,7 +96,14 @@ export function planResponse(media: MediaType, req: ApiRequest, result: TxResult
 }
 
 /** Builds the response of a successful read; a window past the counted total is PostgREST's 416 read response. */
-export function readResponse(plan: ReadRequestPlan, req: ApiRequest, row: ResultRow | undefined, plannedTotal?: number, fields?: readonly pg.FieldDef[]): ApiResponse {
+export function readResponse(
+  plan: ReadRequestPlan,
+  req: ApiRequest,
+  row: ResultRow | undefined,
+  plannedTotal?: number,
+  fields?: readonly pg.FieldDef[],
+  stream?: StreamedBody,
+): ApiResponse {
   const pageTotal = Number(row?.['page_total'] ?? 0);
   const total = readTotal(plan, row, plannedTotal);
   const headers: Record<string, string> = {};
@@ -116,5 +125,5 @@ export function readResponse(plan: ReadRequestPlan, req: ApiRequest, row: Result
   // PostgREST answers an offset past the total as a read (same headers, Content-Range `*/<total>`) whose body is the
   // PGRST103 error; it is not an error response (no Proxy-Status).
   if (rangeStatus === 416) return { status, headers, body: JSON.stringify(outOfBoundsError(plan.read.range, total).body()) };
-  return { status, headers, body: plan.headOnly ? null : responseBody(row, fields) };
+  return { status, headers, body: plan.headOnly ? null : responseBody(row, fields, stream) };
 }

@@ -14,7 +14,7 @@ export function buildResponse(plan: Plan, req: ApiRequest, result: TxResult): Ap
   if (plan.media.kind === 'plan') return planResponse(plan.media, req, result);
   switch (plan.kind) {
     case 'read':
-      return readResponse(plan, req, row, plannedCount(result.before), result.main.fields);
+      return readResponse(plan, req, row, plannedCount(result.before), result.main.fields, result.stream?.body);
     case 'mutate':
       return mutateResponse(plan, req, result);
     case 'call':

@@ -13,7 +13,7 @@ import { callSource } from './call-source.js';
 import { explainStatement } from './explain.js';
 import { compile, type Fragment, keyword, sql } from './fragment.js';
 import { readSelect } from './read.js';
-import { RESPONSE_GUCS } from './read-statement.js';
+import { mainRow } from './read-statement.js';
 import { requestSettings, type ScriptContext } from './statement.js';
 
 const ISOLATION: Readonly<Record<IsolationLevel, string>> = {
@@ -34,7 +34,7 @@ export function callScript(plan: CallPlan, ctx: ScriptContext): TxScript {
   return {
     begin: `BEGIN ISOLATION LEVEL ${ISOLATION[plan.isolation]} ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`,
     before,
-    main: media.kind === 'plan' ? explainStatement(media, callMain(plan)) : { ...compile(callMain(plan)), prepare: true },
+    main: media.kind === 'plan' ? explainStatement(media, callMain(plan)) : { ...compile(callMain(plan)), prepare: true, streamBody: true },
     end,
   };
 }
@@ -79,7 +79,12 @@ export function callMain(plan: CallPlan): Fragment {
   const body = plan.headOnly || plan.returns === 'void' ? keyword('NULL::text') : callBody(plan);
   // A function handler's body is its result itself, one value per row: no aggregate may sit beside it.
   const pageTotal = handlerIsScalarCast(plan.handler) ? keyword('1') : keyword('pg_catalog.count(_postgrest_t)');
-  return sql`WITH pgrst_call AS (${callSource(plan)}), pgrst_source AS (${select}) SELECT ${total} AS total_result_set, ${pageTotal} AS page_total, ${body} AS body, ${RESPONSE_GUCS} FROM pgrst_source AS _postgrest_t`;
+  const columns = [
+    [total, 'total_result_set'],
+    [pageTotal, 'page_total'],
+  ] as const;
+  const row = mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), plan.media.kind === 'plan');
+  return sql`WITH pgrst_call AS (${callSource(plan)}), pgrst_source AS (${select}) ${row}`;
 }
 
 const SCALAR = keyword("coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null')::text");

@@ -11,7 +11,7 @@ import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
-import { RESPONSE_GUCS } from './read-statement.js';
+import { mainRow } from './read-statement.js';
 import type { ScriptContext } from './statement.js';
 
 const MUTATION_CTE = keyword('pgrst_mutation');
@@ -44,7 +44,7 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
   return {
     begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
     before,
-    main: { ...compile(mutateMain(plan)), prepare: true },
+    main: { ...compile(mutateMain(plan)), prepare: true, streamBody: true },
     end: hasResultChecks(checks)
       ? (result) => (failedCheck(checks, Number((result.rows[0] as { page_total?: string } | undefined)?.page_total ?? 0)) ? 'rollback' : txEnd)
       : txEnd,
@@ -60,10 +60,15 @@ export function mutateMain(plan: MutatePlan): Fragment {
   const body = !plan.representation ? keyword('NULL::text') : plan.handler ? handlerBodyExpr(plan.handler, false) : bodyExpr(bodyMedia(plan.media));
   const location = plan.location ? LOCATION : keyword('NULL::text');
   const inserted = plan.countInserted ? INSERTED : keyword('NULL::bigint');
-  const columns = sql`pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${location} AS location, ${inserted} AS inserted, ${RESPONSE_GUCS}`;
-  if (!plan.representation) return sql`${mutation} SELECT ${columns} FROM pgrst_mutation AS _postgrest_t`;
+  const columns = [
+    [keyword('pg_catalog.count(_postgrest_t)'), 'page_total'],
+    [location, 'location'],
+    [inserted, 'inserted'],
+  ] as const;
+  const explained = plan.media.kind === 'plan';
+  if (!plan.representation) return sql`${mutation} ${mainRow(columns, body, keyword('FROM pgrst_mutation AS _postgrest_t'), explained)}`;
   const { select } = readSelect(plan.read, MUTATION_CTE);
-  return sql`${mutation}, pgrst_source AS (${select}) SELECT ${columns} FROM pgrst_source AS _postgrest_t`;
+  return sql`${mutation}, pgrst_source AS (${select}) ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), explained)}`;
 }
 
 /** The INSERT/UPDATE/DELETE ... RETURNING of the plan. */

@@ -7,18 +7,31 @@ import type { MediaType } from '../request/media-type.js';
 import { allRange, rangeEquals } from '../request/range.js';
 import { bodyExpr, handlerBodyExpr } from './body.js';
 import { explainStatement } from './explain.js';
-import { compile, type Fragment, keyword, param, sql } from './fragment.js';
+import { compile, type Fragment, join, keyword, param, sql } from './fragment.js';
 import { readSelect } from './read.js';
 
-/** `response.headers` and `response.status` as the last two columns of every main statement. */
-export const RESPONSE_GUCS = keyword(
+const RESPONSE_GUCS = keyword(
   "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status",
 );
+
+/**
+ * The one row of a main statement from `from` (`FROM ... AS _postgrest_t`): `columns` (expression, name), then
+ * `response.headers`/`response.status`, read AFTER the body was built (a handler building it may set them), and the
+ * body as the LAST column, so that a large one can stream (db/wire-tap.ts). The OFFSET 0 keeps PostgreSQL from
+ * merging the two levels, which would evaluate the settings first. Under EXPLAIN (`explained`) the row keeps
+ * PostgREST's one-level shape, so the plan shown is the one PostgREST shows (the aggregate on top).
+ */
+export function mainRow(columns: readonly (readonly [Fragment, string])[], body: Fragment, from: Fragment, explained: boolean): Fragment {
+  const inner = join([...columns.map(([e, name]) => sql`${e} AS ${keyword(name)}`), sql`${body} AS body`], ', ');
+  if (explained) return sql`SELECT ${inner}, ${RESPONSE_GUCS} ${from}`;
+  const outer = keyword(columns.map(([, name]) => `pgrst_r.${name}`).join(', '));
+  return sql`SELECT ${outer}, ${RESPONSE_GUCS}, pgrst_r.body FROM (SELECT ${inner} ${from} OFFSET 0) AS pgrst_r`;
+}
 
 /** The transaction of a GET/HEAD on a table or view. */
 export function readScript(plan: ReadRequestPlan, settings: Statement): TxScript {
   const media = plan.media;
-  const output = { media: bodyMedia(media), handler: plan.handler, count: plan.count, headOnly: plan.headOnly, maxRows: plan.maxRows };
+  const output = { media: bodyMedia(media), handler: plan.handler, count: plan.count, headOnly: plan.headOnly, maxRows: plan.maxRows, explained: media.kind === 'plan' };
   const { main, count } = readMain(plan.read, output);
   if (media.kind === 'plan') {
     // the plan of the main statement alone: a planned/estimated count's own EXPLAIN is not part of it
@@ -27,7 +40,7 @@ export function readScript(plan: ReadRequestPlan, settings: Statement): TxScript
   return {
     begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY',
     before: count ? [settings, count] : [settings],
-    main: { ...compile(main), prepare: true },
+    main: { ...compile(main), prepare: true, streamBody: true },
     end: 'commit',
   };
 }
@@ -40,6 +53,8 @@ export interface ReadOutput {
   readonly count: CountMethod | undefined;
   readonly headOnly: boolean;
   readonly maxRows: number | undefined;
+  /** The statement is shown under EXPLAIN (vnd.pgrst.plan), not run for its row. */
+  readonly explained?: boolean;
 }
 
 /**
@@ -65,6 +80,10 @@ export function readMain(node: ReadPlan, out: ReadOutput, source?: Fragment, pre
   }
   const body = out.headOnly ? keyword('NULL::text') : out.handler ? handlerBodyExpr(out.handler, false) : bodyExpr(out.media);
   const ctes = prelude ? sql`WITH ${prelude}, pgrst_source AS (${select})` : sql`WITH pgrst_source AS (${select})`;
-  const main = sql`${ctes} SELECT ${total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${RESPONSE_GUCS} FROM pgrst_source AS _postgrest_t`;
+  const columns = [
+    [total, 'total_result_set'],
+    [keyword('pg_catalog.count(_postgrest_t)'), 'page_total'],
+  ] as const;
+  const main = sql`${ctes} ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), out.explained ?? false)}`;
   return count ? { main, count } : { main };
 }

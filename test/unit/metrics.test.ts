@@ -17,6 +17,9 @@ const EXPECTED: readonly (readonly [string, string, string])[] = [
   ['pgrst_db_pool_waiting', 'gauge', 'Requests waiting to acquire a pool connection'],
   ['pgrst_db_pool_available', 'gauge', 'Available connections in the pool'],
   ['pgrst_db_pool_timeouts_total', 'counter', 'The total number of pool connection timeouts'],
+  // Ours, after PostgREST's.
+  ['postgrest_ts_streamed_responses_total', 'counter', 'The total number of responses whose body streamed from the database'],
+  ['postgrest_ts_streamed_bytes_total', 'counter', 'The total size in bytes of the bodies that streamed from the database'],
 ];
 
 /** `name{labels}` → value, from an exposition. */
@@ -40,7 +43,7 @@ if (cluster.isWorker) {
   process.send?.('ready');
 } else {
   describe('createMetrics', () => {
-    it('declares exactly PostgREST metrics, types and help texts, in its order', async () => {
+    it('declares exactly PostgREST metrics, types and help texts, in its order, then ours', async () => {
       const text = await createMetrics({ poolMax: 10 }).render();
       const help = text.split('\n').filter((l) => l.startsWith('# HELP '));
       const types = text.split('\n').filter((l) => l.startsWith('# TYPE '));

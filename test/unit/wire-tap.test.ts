@@ -1,0 +1,144 @@
+// Unit tests for src/db/wire-tap.ts: whatever the chunking of the PostgreSQL message stream, the parser receives exactly
+// the messages it would have, except a large DataRow the batch wants streamed, which it receives with a NULL body while
+// the body's bytes go to the stream; backpressure pauses the socket; an abandoned body is dropped.
+import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
+import type { Socket } from 'node:net';
+import { describe, it } from 'node:test';
+import { BodyStream, STREAM_THRESHOLD, WireTap } from '../../src/db/wire-tap.js';
+
+function message(type: string, payload: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.write(type, 0, 'latin1');
+  head.writeInt32BE(payload.length + 4, 1);
+  return Buffer.concat([head, payload]);
+}
+
+function dataRow(columns: readonly (Buffer | null)[]): Buffer {
+  const parts: Buffer[] = [Buffer.alloc(2)];
+  parts[0]!.writeInt16BE(columns.length);
+  for (const c of columns) {
+    const len = Buffer.alloc(4);
+    len.writeInt32BE(c === null ? -1 : c.length);
+    parts.push(len);
+    if (c) parts.push(c);
+  }
+  return message('D', Buffer.concat(parts));
+}
+
+class FakeSocket extends EventEmitter {
+  paused = 0;
+  resumed = 0;
+  pause(): this {
+    this.paused++;
+    return this;
+  }
+  resume(): this {
+    this.resumed++;
+    return this;
+  }
+}
+
+const body = Buffer.from('[{"label":"ünïcødé ✓ 日本語"}'.repeat(Math.ceil((STREAM_THRESHOLD * 2) / 30)), 'utf8');
+const small = dataRow([Buffer.from('1'), null, Buffer.from('[]')]);
+const big = dataRow([Buffer.from('20000'), null, Buffer.from('[{"X-Items":"all"}]'), body]);
+const stream = Buffer.concat([
+  message('1', Buffer.alloc(0)),
+  message('2', Buffer.alloc(0)),
+  message('T', Buffer.from('fake row description')),
+  small,
+  message('C', Buffer.from('SELECT 1\0')),
+  message('T', Buffer.from('fake row description')),
+  big,
+  message('C', Buffer.from('SELECT 1\0')),
+  message('Z', Buffer.from('I')),
+]);
+const expectedForward = Buffer.concat([
+  stream.subarray(0, stream.indexOf(big)),
+  dataRow([Buffer.from('20000'), null, Buffer.from('[{"X-Items":"all"}]'), null]),
+  stream.subarray(stream.indexOf(big) + big.length),
+]);
+
+/** Feeds `stream` in chunks of the given sizes (cycled); returns what the parser got and the streamed body. */
+async function run(sizes: readonly number[], wants = true, slowReader = false) {
+  const socket = new FakeSocket();
+  const forwarded: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => forwarded.push(Buffer.from(chunk)));
+  const tap = WireTap.install(socket as unknown as Socket);
+  assert.ok(tap);
+  let sink: BodyStream | undefined;
+  const streamed: Buffer[] = [];
+  tap.arm({
+    wants: () => {
+      // The parser has everything before the row by now (so the batch knows which statement's row it is).
+      assert.ok(Buffer.concat(forwarded).equals(stream.subarray(0, stream.indexOf(big))));
+      return wants;
+    },
+    start: (length) => {
+      assert.equal(length, body.length);
+      sink = new BodyStream(length, () => tap.resume(), () => tap.abandon());
+      if (!slowReader) sink.on('data', (c: Buffer) => streamed.push(c));
+      return sink;
+    },
+  });
+  let at = 0;
+  for (let i = 0; at < stream.length; i++) {
+    const n = sizes[i % sizes.length]!;
+    socket.emit('data', stream.subarray(at, at + n));
+    at += n;
+  }
+  if (sink && !slowReader) {
+    // The batch ends the stream once PostgreSQL has finished (ReadyForQuery); here, at the end of the input.
+    sink.push(null);
+    await once(sink, 'end');
+  }
+  return { forwarded: Buffer.concat(forwarded), body: Buffer.concat(streamed), sink, socket };
+}
+
+describe('WireTap', () => {
+  for (const sizes of [[stream.length], [1], [2], [3], [4], [5], [6], [7], [64], [1000], [65536], [5, 1, 9, 2, 3000, 13, 65536, 4]]) {
+    it(`streams the large body with chunks of ${sizes.join('/')} bytes`, async () => {
+      const out = await run(sizes);
+      assert.ok(out.forwarded.equals(expectedForward), 'the parser gets the messages with the body replaced by NULL');
+      assert.ok(out.body.equals(body), 'the stream gets the body bytes');
+    });
+  }
+
+  it('random chunkings agree', async () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 30; round++) {
+      const sizes = Array.from({ length: 50 }, () => 1 + Math.floor(rand() * (rand() < 0.5 ? 8 : 70000)));
+      const out = await run(sizes);
+      assert.ok(out.forwarded.equals(expectedForward));
+      assert.ok(out.body.equals(body));
+    }
+  });
+
+  for (const sizes of [[stream.length], [1], [3], [4096]]) {
+    it(`hands a row the batch does not want to the parser unchanged (chunks of ${sizes[0]})`, async () => {
+      const out = await run(sizes, false);
+      assert.ok(out.forwarded.equals(stream));
+      assert.equal(out.body.length, 0);
+    });
+  }
+
+  it('pauses the socket while nobody reads, resumes on read, and drops the rest once abandoned', async () => {
+    const out = await run([16 * 1024], true, true);
+    assert.ok(out.socket.paused > 0, 'paused');
+    assert.ok(out.forwarded.equals(expectedForward), 'framing continues while the body is buffered');
+    const resumed = out.socket.resumed;
+    out.sink!.read();
+    assert.ok(out.socket.resumed > resumed, 'a read resumes the socket');
+    out.sink!.destroy();
+    assert.ok(out.socket.resumed > resumed + 1, 'abandoning resumes the socket');
+  });
+
+  it('is not installed when the socket has no single data listener', () => {
+    assert.equal(WireTap.install(new FakeSocket() as unknown as Socket), undefined);
+    assert.equal(WireTap.install(undefined), undefined);
+  });
+});
