@@ -106,6 +106,8 @@ export interface ServerProcess {
   readonly readyMs: number;
   /** Last lines of its stdout/stderr, for error messages. */
   output(): string;
+  /** undefined while running, else how it ended (e.g. `signal SIGKILL`, `code 134`). */
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -115,11 +117,12 @@ process.once('exit', () => {
 });
 
 /**
- * Spawns `node <args>` with `env`, then polls `url + probePath` until it answers any HTTP status.
- * Rejects (killing the child) when it exits first or after `timeoutMs`.
+ * Spawns `node <args>` (this process's Node, or `execPath`) with `env`, then polls `url + probePath` until it answers
+ * any HTTP status. Rejects (killing the child) when it exits first or after `timeoutMs`.
  */
 export async function spawnServer(opts: {
   name: string;
+  execPath?: string;
   args: readonly string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -128,7 +131,7 @@ export async function spawnServer(opts: {
   timeoutMs?: number;
 }): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...opts.args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.execPath ?? process.execPath, [...opts.args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let tail = '';
   const keep = (chunk: Buffer) => {
@@ -168,5 +171,7 @@ export async function spawnServer(opts: {
   }
   const readyMs = performance.now() - started;
   if (child.pid === undefined) throw new Error(`${opts.name}: no pid`);
-  return { name: opts.name, pid: child.pid, url: opts.url, readyMs, output: () => tail, stop };
+  const exitedHow = () =>
+    child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode !== null ? `signal ${child.signalCode}` : undefined;
+  return { name: opts.name, pid: child.pid, url: opts.url, readyMs, output: () => tail, exited: exitedHow, stop };
 }

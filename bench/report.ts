@@ -1,5 +1,6 @@
 // Turns the per-round measurements into the summary: per scenario and target the median over rounds, the
-// postgrest-ts/baseline ratios, their geometric mean and the flags; and prints it as a text table.
+// postgrest-ts/baseline and postgrest-ts/PostGraphile ratios, their geometric means and the flags, the peak RSS of
+// the 1M-row reads against their limit; and prints it as a text table.
 import type { LoadResult, SequentialResult } from './load.js';
 import type { TargetName } from './scenarios.js';
 
@@ -22,6 +23,8 @@ export interface RunRecord {
   readonly rssBeforeKb?: number | undefined;
   /** 1-minute load average when the run ended (noise indicator). */
   readonly load1?: number;
+  /** Set when the server process died during the run (e.g. out of memory). */
+  readonly crashed?: string;
 }
 
 /** Outcome of the correctness check of one scenario on one target. */
@@ -36,6 +39,8 @@ export interface CheckRecord {
 
 export interface TargetSummary {
   readonly target: TargetName;
+  /** Why the target did not run the scenario (n/a, or the target is absent from this run): not a failure. */
+  readonly skipped?: string | undefined;
   readonly ok: boolean;
   readonly problem: string | undefined;
   readonly rounds: number;
@@ -70,6 +75,29 @@ export interface ScenarioSummary {
   /** Both targets returned the same content for the same request. */
   readonly sameContent: boolean | undefined;
   readonly flagged: boolean;
+  /** postgrest-ts / PostGraphile throughput; undefined when either failed or PostGraphile has no equivalent. */
+  readonly postgraphileRatio: number | undefined;
+  readonly postgraphileCpuRatio: number | undefined;
+  readonly postgraphileSameContent: boolean | undefined;
+  readonly postgraphileFlagged: boolean;
+  /** Peak-RSS limit of postgrest-ts (1M-row reads), MB, and whether it was exceeded (or not measured). */
+  readonly rssLimitMb?: number | undefined;
+  readonly rssFlagged: boolean;
+}
+
+/** The comparison with PostGraphile over the scenarios both run. */
+export interface PostgraphileSummary {
+  /** Why PostGraphile was not part of the run at all. */
+  readonly skipped: string | undefined;
+  readonly geomeanThroughputRatio: number | undefined;
+  readonly geomeanCpuRatio: number | undefined;
+  readonly counted: readonly string[];
+  readonly flaggedScenarios: readonly string[];
+  readonly geomeanFlagged: boolean;
+  /** Scenarios PostGraphile ran but failed (check or errors under load). */
+  readonly failed: readonly string[];
+  /** Scenarios without a PostGraphile equivalent. */
+  readonly notApplicable: readonly string[];
 }
 
 export interface Summary {
@@ -81,10 +109,17 @@ export interface Summary {
   readonly flaggedScenarios: readonly string[];
   readonly geomeanFlagged: boolean;
   readonly failed: readonly string[];
+  readonly postgraphile: PostgraphileSummary;
+  /** 1M-row scenarios where postgrest-ts's peak RSS was above the limit (or could not be read). */
+  readonly rssFlagged: readonly string[];
 }
 
 export const SCENARIO_FLAG = 0.8;
 export const GEOMEAN_FLAG = 0.9;
+/** The project's target against PostGraphile: postgrest-ts at least 4× its throughput on the equivalent queries. */
+export const POSTGRAPHILE_TARGET = 4;
+/** Scenario flag against PostGraphile: the same 0.8 tolerance as against the baseline, applied to the 4× target. */
+export const POSTGRAPHILE_SCENARIO_FLAG = POSTGRAPHILE_TARGET * SCENARIO_FLAG;
 
 export function median(xs: readonly number[]): number | undefined {
   if (xs.length === 0) return undefined;
@@ -109,14 +144,26 @@ function perRequest(ms: number | undefined, n: number): number | undefined {
   return ms === undefined || n === 0 ? undefined : ms / n;
 }
 
-function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonly RunRecord[], check: CheckRecord | undefined): TargetSummary {
-  const checkProblem = check?.problem;
+const SKIPPED_TARGET = { ok: false, problem: undefined, rounds: 0, rps: undefined, spreadPct: undefined, p50Ms: undefined, p99Ms: undefined } as const;
+
+function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonly RunRecord[], check: CheckRecord | undefined, skipped: string | undefined): TargetSummary {
+  if (skipped !== undefined) {
+    return { target, skipped, ...SKIPPED_TARGET, errors: 0, non2xx: 0, requests: 0, cpuMsPerReq: undefined, dbCpuMsPerReq: undefined, clientCpuMsPerReq: undefined };
+  }
+  const checkProblem = check?.problem ?? recs.find((r) => r.crashed)?.crashed;
   if (kind === 'load') {
     const loads = defined(recs.map((r) => r.load));
     const errors = loads.reduce((a, l) => a + l.errors, 0);
     const non2xx = loads.reduce((a, l) => a + l.non2xx, 0);
+    const gqlErrors = loads.reduce((a, l) => a + (l.graphqlErrors ?? 0), 0);
     const requests = loads.reduce((a, l) => a + l.requests, 0);
-    const problem = checkProblem ?? (loads.length === 0 ? 'not run' : errors + non2xx > 0 ? `${errors} errors, ${non2xx} non-2xx under load` : undefined);
+    const problem =
+      checkProblem ??
+      (loads.length === 0
+        ? 'not run'
+        : errors + non2xx + gqlErrors > 0
+          ? `${errors} errors, ${non2xx} non-2xx${gqlErrors ? `, ${gqlErrors} GraphQL errors` : ''} under load`
+          : undefined);
     return {
       target,
       ok: problem === undefined,
@@ -169,44 +216,70 @@ function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonl
   };
 }
 
+/** Throughput and CPU-per-request ratios of postgrest-ts over `o`; undefined unless both ran and passed. */
+function ratios(p: TargetSummary, o: TargetSummary): { throughput: number | undefined; cpu: number | undefined } {
+  const both = p.ok && o.ok && p.rps !== undefined && o.rps !== undefined && o.rps > 0 && p.rps > 0;
+  return {
+    throughput: both ? p.rps! / o.rps! : undefined,
+    cpu: both && p.cpuMsPerReq !== undefined && o.cpuMsPerReq ? p.cpuMsPerReq / o.cpuMsPerReq : undefined,
+  };
+}
+
 export function summarise(
-  defs: readonly { id: string; title: string; kind: 'load' | 'big' }[],
+  defs: readonly { id: string; title: string; kind: 'load' | 'big'; rssLimitMb?: number; graphql: { na: string } | object }[],
   records: readonly RunRecord[],
   checks: readonly CheckRecord[],
+  /** Why PostGraphile is absent from the run (undefined: it took part). */
+  postgraphileSkipped: string | undefined,
 ): Summary {
   const scenarios: ScenarioSummary[] = defs.map((d) => {
+    const skipped = (t: TargetName): string | undefined =>
+      t !== 'postgraphile' ? undefined : 'na' in d.graphql ? `n/a: ${d.graphql.na}` : postgraphileSkipped === undefined ? undefined : 'not run';
     const targets = Object.fromEntries(
-      (['postgrest-ts', 'baseline'] as const).map((t) => [
+      (['postgrest-ts', 'baseline', 'postgraphile'] as const).map((t) => [
         t,
         summariseTarget(
           d.kind,
           t,
           records.filter((r) => r.scenario === d.id && r.target === t),
           checks.find((c) => c.scenario === d.id && c.target === t),
+          skipped(t),
         ),
       ]),
     ) as Record<TargetName, TargetSummary>;
     const p = targets['postgrest-ts'];
-    const b = targets.baseline;
-    const both = p.ok && b.ok && p.rps !== undefined && b.rps !== undefined && b.rps > 0 && p.rps > 0;
-    const throughputRatio = both ? p.rps! / b.rps! : undefined;
-    const cpuRatio = both && p.cpuMsPerReq !== undefined && b.cpuMsPerReq ? p.cpuMsPerReq / b.cpuMsPerReq : undefined;
-    const fp = checks.filter((c) => c.scenario === d.id && c.problem === undefined);
-    const sameContent = fp.length === 2 ? fp[0]!.fingerprint === fp[1]!.fingerprint : undefined;
+    const vsBaseline = ratios(p, targets.baseline);
+    const vsGraphile = ratios(p, targets.postgraphile);
+    const fp = (t: TargetName) => checks.find((c) => c.scenario === d.id && c.target === t && c.problem === undefined)?.fingerprint;
+    const same = (t: TargetName) => {
+      const a = fp('postgrest-ts');
+      const b = fp(t);
+      return a === undefined || b === undefined ? undefined : a === b;
+    };
+    const rssFlagged = d.rssLimitMb !== undefined && p.ok && !(p.peakRssMb !== undefined && p.peakRssMb <= d.rssLimitMb);
     return {
       id: d.id,
       title: d.title,
       kind: d.kind,
       targets,
-      throughputRatio,
-      cpuRatio,
-      sameContent,
-      flagged: throughputRatio !== undefined && throughputRatio < SCENARIO_FLAG,
+      throughputRatio: vsBaseline.throughput,
+      cpuRatio: vsBaseline.cpu,
+      sameContent: same('baseline'),
+      flagged: vsBaseline.throughput !== undefined && vsBaseline.throughput < SCENARIO_FLAG,
+      postgraphileRatio: vsGraphile.throughput,
+      postgraphileCpuRatio: vsGraphile.cpu,
+      postgraphileSameContent: same('postgraphile'),
+      postgraphileFlagged: vsGraphile.throughput !== undefined && vsGraphile.throughput < POSTGRAPHILE_SCENARIO_FLAG,
+      rssLimitMb: d.rssLimitMb,
+      rssFlagged,
     };
   });
   const counted = scenarios.filter((s) => s.throughputRatio !== undefined);
   const g = geomean(counted.map((s) => s.throughputRatio!));
   const cpu = defined(counted.map((s) => s.cpuRatio));
+  const gCounted = scenarios.filter((s) => s.postgraphileRatio !== undefined);
+  const gg = geomean(gCounted.map((s) => s.postgraphileRatio!));
+  const gCpu = defined(gCounted.map((s) => s.postgraphileCpuRatio));
   return {
     scenarios,
     geomeanThroughputRatio: g,
@@ -215,6 +288,17 @@ export function summarise(
     flaggedScenarios: scenarios.filter((s) => s.flagged).map((s) => s.id),
     geomeanFlagged: g !== undefined && g < GEOMEAN_FLAG,
     failed: scenarios.filter((s) => !s.targets['postgrest-ts'].ok || !s.targets.baseline.ok).map((s) => s.id),
+    postgraphile: {
+      skipped: postgraphileSkipped,
+      geomeanThroughputRatio: gg,
+      geomeanCpuRatio: gCpu.length === gCounted.length ? geomean(gCpu) : undefined,
+      counted: gCounted.map((s) => s.id),
+      flaggedScenarios: scenarios.filter((s) => s.postgraphileFlagged).map((s) => s.id),
+      geomeanFlagged: gg !== undefined && gg < POSTGRAPHILE_TARGET,
+      failed: scenarios.filter((s) => s.targets.postgraphile.skipped === undefined && !s.targets.postgraphile.ok).map((s) => s.id),
+      notApplicable: scenarios.filter((s) => s.targets.postgraphile.skipped?.startsWith('n/a')).map((s) => s.id),
+    },
+    rssFlagged: scenarios.filter((s) => s.rssFlagged).map((s) => s.id),
   };
 }
 
@@ -229,20 +313,28 @@ function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 }
 
-/** The summary as text: one block per scenario, then the geomean and the flags. */
+/** The summary as text: one block per scenario, then the geomeans and the flags. */
 export function formatSummary(s: Summary): string {
   const out: string[] = [];
   const loadHead = ['scenario', 'target', 'req/s', '±%', 'p50 ms', 'p99 ms', 'err/non2xx', 'cpu ms/req', 'db ms/req'];
   const bigHead = ['scenario', 'target', 'ttlb ms', '±%', 'max ms', 'MB', 'RSS MB→peak', 'cpu ms/req', 'db ms/req'];
   const widths = [14, 13, 10, 5, 9, 9, 11, 11, 10];
+  const indent = ''.padEnd(widths[0]!);
+  const showGraphile = s.postgraphile.skipped === undefined;
   for (const kind of ['load', 'big'] as const) {
     const group = s.scenarios.filter((x) => x.kind === kind);
     if (group.length === 0) continue;
     out.push('', pad(kind === 'load' ? loadHead : bigHead, widths), '-'.repeat(widths.reduce((a, w) => a + w + 2, -2)));
     for (const sc of group) {
       let first = true;
-      for (const t of ['postgrest-ts', 'baseline'] as const) {
+      for (const t of ['postgrest-ts', 'baseline', 'postgraphile'] as const) {
         const x = sc.targets[t];
+        if (t === 'postgraphile' && !showGraphile) continue;
+        if (x.skipped !== undefined) {
+          out.push(`${first ? sc.id.padEnd(widths[0]!) : indent}  ${t.padEnd(widths[1]!)}  ${x.skipped.length > 110 ? `${x.skipped.slice(0, 110)}…` : x.skipped}`);
+          first = false;
+          continue;
+        }
         const cells =
           kind === 'load'
             ? [first ? sc.id : '', t, fmt(x.rps, 0), fmt(x.spreadPct, 0), fmt(x.p50Ms), fmt(x.p99Ms), `${x.errors}/${x.non2xx}`, fmt(x.cpuMsPerReq, 3), fmt(x.dbCpuMsPerReq, 3)]
@@ -263,7 +355,28 @@ export function formatSummary(s: Summary): string {
       const ratio = sc.throughputRatio === undefined ? 'n/a (a target failed)' : `${fmt(sc.throughputRatio, 2)}×${sc.flagged ? `  ⚠ below ${SCENARIO_FLAG}×` : ''}`;
       const cpu = sc.cpuRatio === undefined ? '' : `   server CPU/req ${fmt(sc.cpuRatio, 2)}×`;
       const same = sc.sameContent === false ? '   ⚠ the two targets returned different content' : '';
-      out.push(`${''.padEnd(widths[0]!)}  ${'ratio'.padEnd(widths[1]!)}  throughput ${ratio}${cpu}${same}`);
+      out.push(`${indent}  ${'ratio vs baseline'.padEnd(21)}  throughput ${ratio}${cpu}${same}`);
+      if (showGraphile && sc.targets.postgraphile.skipped === undefined) {
+        const gr =
+          sc.postgraphileRatio === undefined
+            ? 'n/a (a target failed)'
+            : `${fmt(sc.postgraphileRatio, 2)}×${sc.postgraphileFlagged ? `  ⚠ below ${fmt(POSTGRAPHILE_SCENARIO_FLAG, 1)}× (target ${POSTGRAPHILE_TARGET}×)` : ''}`;
+        const gcpu = sc.postgraphileCpuRatio === undefined ? '' : `   server CPU/req ${fmt(sc.postgraphileCpuRatio, 2)}×`;
+        const gsame = sc.postgraphileSameContent === false ? '   ⚠ postgrest-ts and postgraphile returned different content' : '';
+        out.push(`${indent}  ${'ratio vs postgraphile'.padEnd(21)}  throughput ${gr}${gcpu}${gsame}`);
+      }
+      if (sc.rssLimitMb !== undefined) {
+        const peaks = (['postgrest-ts', 'baseline'] as const)
+          .map((t) => {
+            const x = sc.targets[t];
+            if (x.peakRssMb === undefined) return `${t} ${x.ok ? '?' : 'failed'}`;
+            const growth = x.rssBeforeMb === undefined ? '' : ` (${fmt(x.rssBeforeMb, 0)} before the request)`;
+            return `${t} ${fmt(x.peakRssMb, 0)} MB${growth}`;
+          })
+          .join(', ');
+        const verdict = !sc.targets['postgrest-ts'].ok ? 'postgrest-ts failed' : sc.rssFlagged ? '⚠ ABOVE' : 'ok';
+        out.push(`${indent}  ${'peak RSS'.padEnd(21)}  ${peaks} — postgrest-ts target ≤ ${sc.rssLimitMb} MB: ${verdict}`);
+      }
     }
   }
   out.push('');
@@ -275,5 +388,19 @@ export function formatSummary(s: Summary): string {
   if (s.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios: ${fmt(s.geomeanCpuRatio, 2)}×`);
   if (s.flaggedScenarios.length) out.push(`⚠ scenarios under ${SCENARIO_FLAG}×: ${s.flaggedScenarios.join(', ')}`);
   if (s.failed.length) out.push(`✗ failed (excluded from the geomean): ${s.failed.join(', ')}`);
+  const pg = s.postgraphile;
+  if (pg.skipped !== undefined) out.push(`postgraphile: not run (${pg.skipped})`);
+  else {
+    const gg = pg.geomeanThroughputRatio;
+    out.push(
+      `geometric mean of throughput ratios (postgrest-ts/postgraphile) over ${pg.counted.length} scenarios (${pg.counted.join(', ') || 'none'}): ` +
+        `${gg === undefined ? 'n/a' : `${fmt(gg, 2)}×`} — target ≥ ${POSTGRAPHILE_TARGET}×${gg === undefined ? '' : pg.geomeanFlagged ? '  ⚠ MISSED' : ' ok'}`,
+    );
+    if (pg.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios (postgrest-ts/postgraphile): ${fmt(pg.geomeanCpuRatio, 2)}×`);
+    if (pg.flaggedScenarios.length) out.push(`⚠ scenarios under ${fmt(POSTGRAPHILE_SCENARIO_FLAG, 1)}× postgraphile: ${pg.flaggedScenarios.join(', ')}`);
+    if (pg.failed.length) out.push(`✗ postgraphile failed (excluded from its geomean): ${pg.failed.join(', ')}`);
+    if (pg.notApplicable.length) out.push(`postgraphile n/a (no equivalent request): ${pg.notApplicable.join(', ')}`);
+  }
+  if (s.rssFlagged.length) out.push(`⚠ postgrest-ts peak RSS above the limit: ${s.rssFlagged.join(', ')}`);
   return out.join('\n');
 }

@@ -1,16 +1,18 @@
 // `npm run bench`: starts its own PostgreSQL (cached cluster and data set under the bench data dir), times the
-// schema-cache load of a 1,000-table database and the time to ready on the demo, then spawns postgrest-ts and the
-// hand-written baseline as separate processes, checks every scenario once on both, and loads them in alternating
-// rounds with autocannon. Prints the summary and writes bench/results/latest.json. See bench/README.md.
+// schema-cache load of a 1,000-table database and the time to ready on the demo, then spawns postgrest-ts, the
+// hand-written baseline and PostGraphile 5 (installed on demand in bench/postgraphile) as separate processes, checks
+// every scenario once on each, and loads them in alternating rounds with autocannon. Prints the summary and writes
+// bench/results/latest.json. See bench/README.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countReviews, type DatasetInfo, ensureDataset, resetWrites, ROLES, SCHEMA } from './dataset.js';
 import { fetchSample, runLoad, runSequential } from './load.js';
+import { type PostgraphileSetup, preparePostgraphile } from './postgraphile-target.js';
 import { cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
 import { type CheckRecord, formatSummary, type RunRecord, summarise } from './report.js';
-import { Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
+import { checkFor, fingerprintFor, notApplicable, Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
 import { demoDirOf, READY_TARGET_MS, type ReadyTiming, SCHEMA_CACHE_TARGET_MS, type SchemaCacheTiming, serverEntries, timeReady, timeSchemaCache } from './startup.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -36,6 +38,7 @@ const config = {
   warmupS: num('BENCH_WARMUP', 1),
   pool: Math.max(1, Math.round(num('BENCH_POOL', 10))),
   bigRequests: Math.max(1, Math.round(num('BENCH_BIG_REQUESTS', 3))),
+  hugeRequests: Math.max(1, Math.round(num('BENCH_HUGE_REQUESTS', 1))),
   startupRepeats: Math.max(1, Math.round(num('BENCH_STARTUP_REPEATS', 3))),
   dataDir: resolve(process.env.BENCH_DATA_DIR ?? join(ROOT, '.postgrest-ts', 'bench')),
   resultsFile: resolve(process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results', 'latest.json')),
@@ -52,10 +55,10 @@ function log(msg: string): void {
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
 }
 
-/** Environment for a spawned server: ours, without any PGRST_* / BASELINE_* of the caller, plus `extra`. */
+/** Environment for a spawned server: ours, without any PGRST_* / BASELINE_* / PG_* of the caller, plus `extra`. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PGRST_') && !k.startsWith('BASELINE_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PGRST_') && !k.startsWith('BASELINE_') && !k.startsWith('PG_')) env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -84,72 +87,137 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** The running servers (PostGraphile absent when skipped) and how to start each again after a crash. */
 interface Targets {
-  readonly 'postgrest-ts': ServerProcess;
-  readonly baseline: ServerProcess;
+  readonly servers: Partial<Record<TargetName, ServerProcess>>;
+  readonly start: Partial<Record<TargetName, () => Promise<ServerProcess>>>;
+  /** Why PostGraphile is not part of this run (BENCH_SKIP, failed install or start-up). */
+  postgraphileSkipped: string | undefined;
+  postgraphile: PostgraphileSetup | undefined;
 }
 
 async function startTargets(ds: DatasetInfo, freePort: () => Promise<number>): Promise<Targets> {
   const pPort = await freePort();
-  const pgrst = await spawnServer({
-    name: 'postgrest-ts',
-    args: serverArgs,
-    cwd: ROOT,
-    env: childEnv({
-      PGRST_DB_URI: ds.authenticatorUri,
-      PGRST_DB_SCHEMAS: SCHEMA,
-      PGRST_DB_ANON_ROLE: ROLES.anon,
-      PGRST_DB_POOL: String(config.pool),
-      PGRST_SERVER_HOST: '127.0.0.1',
-      PGRST_SERVER_PORT: String(pPort),
-      PGRST_LOG_LEVEL: 'crit',
-    }),
-    url: `http://127.0.0.1:${pPort}`,
-    probePath: '/',
-  });
-  cleanups.push(() => pgrst.stop());
+  const start: Targets['start'] = {
+    'postgrest-ts': () =>
+      spawnServer({
+        name: 'postgrest-ts',
+        args: serverArgs,
+        cwd: ROOT,
+        env: childEnv({
+          PGRST_DB_URI: ds.authenticatorUri,
+          PGRST_DB_SCHEMAS: SCHEMA,
+          PGRST_DB_ANON_ROLE: ROLES.anon,
+          PGRST_DB_POOL: String(config.pool),
+          PGRST_SERVER_HOST: '127.0.0.1',
+          PGRST_SERVER_PORT: String(pPort),
+          PGRST_LOG_LEVEL: 'crit',
+        }),
+        url: `http://127.0.0.1:${pPort}`,
+        probePath: '/',
+      }),
+  };
   const bPort = await freePort();
-  const baseline = await spawnServer({
-    name: 'baseline',
-    args: ['--import', 'tsx', 'bench/baseline-server.ts'],
-    cwd: ROOT,
-    env: childEnv({ BASELINE_DB_URI: ds.appUri, BASELINE_PORT: String(bPort), BASELINE_HOST: '127.0.0.1', BASELINE_POOL: String(config.pool) }),
-    url: `http://127.0.0.1:${bPort}`,
-    probePath: '/customers/1',
-  });
-  cleanups.push(() => baseline.stop());
-  return { 'postgrest-ts': pgrst, baseline };
+  start.baseline = () =>
+    spawnServer({
+      name: 'baseline',
+      args: ['--import', 'tsx', 'bench/baseline-server.ts'],
+      cwd: ROOT,
+      env: childEnv({ BASELINE_DB_URI: ds.appUri, BASELINE_PORT: String(bPort), BASELINE_HOST: '127.0.0.1', BASELINE_POOL: String(config.pool) }),
+      url: `http://127.0.0.1:${bPort}`,
+      probePath: '/customers/1',
+    });
+  const t: Targets = { servers: {}, start, postgraphileSkipped: undefined, postgraphile: undefined };
+  for (const name of ['postgrest-ts', 'baseline'] as const) {
+    const srv = await start[name]!();
+    t.servers[name] = srv;
+    cleanups.push(() => t.servers[name]?.stop() ?? Promise.resolve());
+  }
+  if (config.skip.has('postgraphile')) {
+    t.postgraphileSkipped = 'BENCH_SKIP contains postgraphile';
+  } else {
+    try {
+      const setup = await preparePostgraphile(join(ROOT, 'bench'), log);
+      t.postgraphile = setup;
+      const gPort = await freePort();
+      start.postgraphile = () =>
+        spawnServer({
+          name: 'postgraphile',
+          execPath: setup.execPath,
+          args: [setup.script],
+          cwd: setup.dir,
+          // The same login as the baseline; NODE_ENV=production: grafast skips its development-mode checks.
+          env: childEnv({ PG_URI: ds.appUri, PG_POOL: String(config.pool), PG_SCHEMA: SCHEMA, PORT: String(gPort), HOST: '127.0.0.1', NODE_ENV: 'production' }),
+          url: `http://127.0.0.1:${gPort}`,
+          probePath: '/graphql',
+          timeoutMs: 120_000,
+        });
+      t.servers.postgraphile = await start.postgraphile();
+      cleanups.push(() => t.servers.postgraphile?.stop() ?? Promise.resolve());
+    } catch (err) {
+      t.postgraphileSkipped = (err as Error).message.split('\n').filter(Boolean).slice(0, 2).join(' | ');
+    }
+  }
+  if (t.postgraphileSkipped) log(`postgraphile: skipped (${t.postgraphileSkipped})`);
+  return t;
 }
 
-/** Checks each scenario once on both targets: status and shape, the rows a write inserted, same content on both. */
+/** The targets that run `sc` in this run. */
+function targetsOf(sc: Scenario, targets: Targets): TargetName[] {
+  return TARGETS.filter((t) => targets.servers[t] !== undefined && notApplicable(sc, t) === undefined);
+}
+
+/** Checks each scenario once on every target: status and shape, the rows a write inserted, same content as postgrest-ts. */
 async function checkAll(list: readonly Scenario[], targets: Targets, ds: DatasetInfo): Promise<CheckRecord[]> {
   const out: CheckRecord[] = [];
   for (const sc of list) {
-    for (const t of TARGETS) {
+    const fps = new Map<TargetName, string>();
+    for (const t of targetsOf(sc, targets)) {
       const req = sc.request(t, new Rng(12345));
       let rec: CheckRecord;
       try {
         const before = sc.writesRows ? await countReviews(ds.adminUri) : 0;
-        const sample = await fetchSample(targets[t].url, req);
-        let problem = sc.check(sample);
+        const sample = await fetchSample(targets.servers[t]!.url, req);
+        let problem = checkFor(sc, t, sample);
         if (!problem && sc.writesRows) {
           const added = (await countReviews(ds.adminUri)) - before;
           if (added !== sc.writesRows) problem = `inserted ${added} rows, expected ${sc.writesRows}`;
         }
-        rec = { scenario: sc.id, target: t, status: sample.status, problem, fingerprint: problem ? undefined : sc.fingerprint(sample) };
+        rec = { scenario: sc.id, target: t, status: sample.status, problem, fingerprint: problem ? undefined : fingerprintFor(sc, t, sample) };
       } catch (err) {
         rec = { scenario: sc.id, target: t, status: undefined, problem: `request failed: ${(err as Error).message}`, fingerprint: undefined };
       }
       if (sc.writesRows) await resetWrites(ds.adminUri);
       log(`check ${sc.id.padEnd(12)} ${t.padEnd(12)} ${rec.problem ? `FAILED: ${rec.problem}` : 'ok'}`);
+      if (rec.fingerprint !== undefined) fps.set(t, rec.fingerprint);
       out.push(rec);
+      await restartIfDead(t, targets);
     }
-    const [a, b] = out.slice(-2);
-    if (a?.fingerprint !== undefined && b?.fingerprint !== undefined && a.fingerprint !== b.fingerprint) {
-      log(`check ${sc.id.padEnd(12)} ⚠ the targets returned different content:\n    postgrest-ts: ${a.fingerprint.slice(0, 300)}\n    baseline:     ${b.fingerprint.slice(0, 300)}`);
+    const ref = fps.get('postgrest-ts');
+    for (const t of ['baseline', 'postgraphile'] as const) {
+      const other = fps.get(t);
+      if (ref !== undefined && other !== undefined && ref !== other) {
+        log(`check ${sc.id.padEnd(12)} ⚠ postgrest-ts and ${t} returned different content:\n    postgrest-ts: ${ref.slice(0, 300)}\n    ${`${t}:`.padEnd(13)} ${other.slice(0, 300)}`);
+      }
     }
   }
   return out;
+}
+
+/** Starts a server again when it died (e.g. killed for lack of memory on a 1M-row response); false if that fails. */
+async function restartIfDead(t: TargetName, targets: Targets): Promise<boolean> {
+  const srv = targets.servers[t];
+  const how = srv?.exited();
+  if (!srv || how === undefined) return true;
+  log(`${t} exited (${how}); last output: ${srv.output().trim().split('\n').slice(-3).join(' | ') || '-'}; restarting it`);
+  try {
+    targets.servers[t] = await targets.start[t]!();
+    return true;
+  } catch (err) {
+    log(`${t}: restart failed: ${(err as Error).message.split('\n')[0]}`);
+    delete targets.servers[t];
+    return false;
+  }
 }
 
 async function measure(sc: Scenario, target: TargetName, srv: ServerProcess, postmaster: number | undefined, round: number, durationS: number, seed: number): Promise<RunRecord> {
@@ -163,7 +231,7 @@ async function measure(sc: Scenario, target: TargetName, srv: ServerProcess, pos
   let load: RunRecord['load'];
   let sequential: RunRecord['sequential'];
   if (sc.kind === 'load') load = await runLoad({ url: srv.url, scenario: sc, target, connections: config.connections, durationS, seed });
-  else sequential = await runSequential(srv.url, sc, target, config.bigRequests, seed);
+  else sequential = await runSequential(srv.url, sc, target, sc.huge ? config.hugeRequests : config.bigRequests, seed);
   const client = process.cpuUsage(client0);
   const cpu1 = cpuMs(srv.pid);
   const db1 = postmaster === undefined ? undefined : treeCpuMs(postmaster);
@@ -177,6 +245,7 @@ async function measure(sc: Scenario, target: TargetName, srv: ServerProcess, pos
     clientCpuMs: (client.user + client.system) / 1000,
     peakRssKb: peak,
     load1: loadavg()[0]!,
+    ...(srv.exited() !== undefined ? { crashed: `the server exited (${srv.exited()}) during the run` } : {}),
   };
 }
 
@@ -184,11 +253,13 @@ function describe(r: RunRecord): string {
   if (r.load) {
     const l = r.load;
     const cpu = r.serverCpuMs === undefined || l.requests === 0 ? '' : ` cpu ${(r.serverCpuMs / l.requests).toFixed(3)} ms/req`;
-    return `${l.rps.toFixed(0)} req/s p50 ${l.p50Ms} ms p99 ${l.p99Ms} ms err ${l.errors} non2xx ${l.non2xx}${cpu}`;
+    const gql = l.graphqlErrors ? ` GraphQL errors ${l.graphqlErrors}` : '';
+    const crash = r.crashed ? ` (${r.crashed})` : '';
+    return `${l.rps.toFixed(0)} req/s p50 ${l.p50Ms} ms p99 ${l.p99Ms} ms err ${l.errors} non2xx ${l.non2xx}${gql}${cpu}${crash}`;
   }
   const s = r.sequential!;
   const times = s.ttlbMs.map((x) => x.toFixed(0)).join('/');
-  return `ttlb ${times || '-'} ms, ${(s.bytes / 1e6).toFixed(2)} MB, peak RSS ${r.peakRssKb === undefined ? '?' : (r.peakRssKb / 1024).toFixed(0)} MB, statuses ${[...new Set(s.statuses)].join(',')}${s.errors ? `, ${s.errors} errors` : ''}`;
+  return `${r.crashed ? `${r.crashed}; ` : ''}ttlb ${times || '-'} ms, ${(s.bytes / 1e6).toFixed(2)} MB, peak RSS ${r.peakRssKb === undefined ? '?' : (r.peakRssKb / 1024).toFixed(0)} MB, statuses ${[...new Set(s.statuses)].join(',')}${s.errors ? `, ${s.errors} errors` : ''}`;
 }
 
 async function main(): Promise<number> {
@@ -245,11 +316,19 @@ async function main(): Promise<number> {
   let summaryText = '';
   const records: RunRecord[] = [];
   let checks: CheckRecord[] = [];
-  let servers: Record<string, { readyMs: number }> = {};
+  const servers: Record<string, { readyMs: number }> = {};
   if (!config.skip.has('load') && list.length > 0) {
     const targets = await startTargets(ds, freePort);
-    servers = { 'postgrest-ts': { readyMs: Math.round(targets['postgrest-ts'].readyMs) }, baseline: { readyMs: Math.round(targets.baseline.readyMs) } };
-    log(`postgrest-ts ${targets['postgrest-ts'].url} (pid ${targets['postgrest-ts'].pid}, ready in ${servers['postgrest-ts']!.readyMs} ms), baseline ${targets.baseline.url} (pid ${targets.baseline.pid}, ready in ${servers.baseline!.readyMs} ms)`);
+    for (const [t, srv] of Object.entries(targets.servers)) servers[t] = { readyMs: Math.round(srv.readyMs) };
+    log(
+      Object.entries(targets.servers)
+        .map(([t, srv]) => `${t} ${srv.url} (pid ${srv.pid}, ready in ${Math.round(srv.readyMs)} ms)`)
+        .join(', ') + (targets.postgraphile ? `; PostGraphile runs on Node ${targets.postgraphile.nodeVersion}` : ''),
+    );
+    for (const sc of list) {
+      const na = notApplicable(sc, 'postgraphile');
+      if (na && targets.servers.postgraphile) log(`check ${sc.id.padEnd(12)} ${'postgraphile'.padEnd(12)} n/a: ${na}`);
+    }
 
     checks = await checkAll(list, targets, ds);
     const failed = (sc: Scenario, t: TargetName) => checks.some((c) => c.scenario === sc.id && c.target === t && c.problem !== undefined);
@@ -258,29 +337,37 @@ async function main(): Promise<number> {
     if (config.warmupS > 0) {
       log(`warm-up: ${config.warmupS} s per scenario and target`);
       for (const sc of list) {
-        for (const t of TARGETS) {
+        // The 1M-row reads are not warmed up: the 100k ones exercise the same code, and they take long.
+        if (sc.huge) continue;
+        for (const t of targetsOf(sc, targets)) {
           if (!runnable(sc, t) || failed(sc, t)) continue;
-          if (sc.kind === 'load') await runLoad({ url: targets[t].url, scenario: sc, target: t, connections: config.connections, durationS: config.warmupS, seed: 1 });
-          else await runSequential(targets[t].url, sc, t, 1, 1);
+          const url = targets.servers[t]!.url;
+          if (sc.kind === 'load') await runLoad({ url, scenario: sc, target: t, connections: config.connections, durationS: config.warmupS, seed: 1 });
+          else await runSequential(url, sc, t, 1, 1);
           if (sc.writesRows) await resetWrites(ds.adminUri);
+          await restartIfDead(t, targets);
         }
       }
     }
 
     for (let round = 0; round < config.rounds; round++) {
       for (const [i, sc] of list.entries()) {
-        // Alternate which target goes first, by round and by scenario, so neither always runs on a warmer machine.
-        const order = (round + i) % 2 === 0 ? TARGETS : [...TARGETS].reverse();
+        // Rotate which target goes first, by round and by scenario, so none always runs on a warmer machine.
+        const active = targetsOf(sc, targets);
+        const shift = active.length === 0 ? 0 : (round + i) % active.length;
+        const order = [...active.slice(shift), ...active.slice(0, shift)];
         for (const t of order) {
-          if (!runnable(sc, t)) continue;
-          const rec = await measure(sc, t, targets[t], postmaster, round, config.durationS, 1000 + round * 97 + i);
+          const srv = targets.servers[t];
+          if (!srv || !runnable(sc, t)) continue;
+          const rec = await measure(sc, t, srv, postmaster, round, config.durationS, 1000 + round * 97 + i);
           records.push(rec);
           if (sc.writesRows) await resetWrites(ds.adminUri);
           log(`round ${round + 1}/${config.rounds} ${sc.id.padEnd(12)} ${t.padEnd(12)} ${describe(rec)}`);
+          await restartIfDead(t, targets);
         }
       }
     }
-    const summary = summarise(list, records, checks);
+    const summary = summarise(list, records, checks, targets.postgraphileSkipped);
     const peakLoad = Math.max(loadBefore[0]!, loadavg()[0]!, ...records.map((r) => r.load1 ?? 0));
     const busy = peakLoad > availableParallelism() * 1.25;
     summaryText = formatSummary(summary);
@@ -293,6 +380,9 @@ async function main(): Promise<number> {
       datasetGeneratedThisRun: ds.generated,
       datasetGenerationMs: ds.generationMs,
       servers,
+      postgraphile: targets.postgraphile
+        ? { version: '5.1.5', node: targets.postgraphile.nodeVersion, execPath: targets.postgraphile.execPath, installedThisRun: targets.postgraphile.installed }
+        : { skipped: targets.postgraphileSkipped },
       schemaCache,
       ready,
       checks,
@@ -311,7 +401,14 @@ async function main(): Promise<number> {
     }
     process.stdout.write(`results written to ${config.resultsFile}\n`);
     await cleanup();
-    const bad = summary.flaggedScenarios.length > 0 || summary.geomeanFlagged || summary.failed.length > 0 || startupMissed(schemaCache, ready);
+    const bad =
+      summary.flaggedScenarios.length > 0 ||
+      summary.geomeanFlagged ||
+      summary.failed.length > 0 ||
+      summary.postgraphile.flaggedScenarios.length > 0 ||
+      summary.postgraphile.geomeanFlagged ||
+      summary.rssFlagged.length > 0 ||
+      startupMissed(schemaCache, ready);
     return config.strict && bad ? 1 : 0;
   }
   mkdirSync(dirname(config.resultsFile), { recursive: true });

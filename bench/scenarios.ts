@@ -1,12 +1,14 @@
 // The benchmark scenarios: for each, the request postgrest-ts gets and the equivalent request the baseline gets
 // (same rows, same JSON shape), a light shape check of a response and a fingerprint that both targets' answers to
-// the same fixed-seed request must share. Requests with random parameters draw from a seeded generator, so both
-// targets see the same sequence of ids in a round.
+// the same fixed-seed request must share. Requests with random parameters draw from a seeded generator, so all
+// targets see the same sequence of ids in a round. PostGraphile gets the equivalent GraphQL request where its
+// generated API can express it (its answer is mapped back to postgrest-ts's JSON for the check and fingerprint),
+// else the scenario is n/a for it, with the reason.
 import type { DatasetInfo } from './dataset.js';
 import { ORDERS_START } from './dataset.js';
 
-export type TargetName = 'postgrest-ts' | 'baseline';
-export const TARGETS: readonly TargetName[] = ['postgrest-ts', 'baseline'];
+export type TargetName = 'postgrest-ts' | 'baseline' | 'postgraphile';
+export const TARGETS: readonly TargetName[] = ['postgrest-ts', 'baseline', 'postgraphile'];
 
 export interface Req {
   readonly method: 'GET' | 'POST';
@@ -55,6 +57,97 @@ export interface Scenario {
   check(s: Sample): string | undefined;
   /** A digest of the content: both targets must give the same one for the same request. */
   fingerprint(s: Sample): string;
+  /** Sequential requests per round (`big` only): `huge` ones use the smaller BENCH_HUGE_REQUESTS count. */
+  readonly huge?: boolean;
+  /** Peak server RSS postgrest-ts must stay under (`big` only), MB. */
+  readonly rssLimitMb?: number;
+  /**
+   * PostGraphile's equivalent: how its GraphQL `data` maps back to the JSON postgrest-ts answers (undefined for
+   * writes, which are checked by the rows they insert), or why there is none.
+   */
+  readonly graphql: { readonly toRest: ((data: Record<string, unknown>) => unknown) | undefined } | { readonly na: string };
+}
+
+/** Why `target` does not run `sc`, or undefined when it does. */
+export function notApplicable(sc: Scenario, target: TargetName): string | undefined {
+  return target === 'postgraphile' && 'na' in sc.graphql ? sc.graphql.na : undefined;
+}
+
+const GRAPHQL_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' } as const;
+
+/** A GraphQL request as PostGraphile gets it: POST /graphql, a fixed document and per-request variables. */
+function graphqlRequest(query: string, variables: Record<string, unknown>): Req {
+  return { method: 'POST', path: '/graphql', headers: GRAPHQL_HEADERS, body: JSON.stringify({ query: query.replace(/\s+/g, ' ').trim(), variables }) };
+}
+
+/** PostGraphile's relation fields and their postgrest-ts embed names (connections are unwrapped from `nodes`). */
+const RELATIONS: Readonly<Record<string, string>> = {
+  ordersByCustomerId: 'orders',
+  orderItemsByOrderId: 'order_items',
+  customerByCustomerId: 'customer',
+};
+
+/**
+ * Maps PostGraphile's JSON back to postgrest-ts's: `rowId` → `id`, camelCase → snake_case, relation fields → embed
+ * names with connections unwrapped, and BigInt/BigFloat (bigint and numeric, which GraphQL sends as strings) → numbers,
+ * as PostgreSQL's JSON has them. The string columns the scenarios read are never all digits, so the number test is safe.
+ */
+export function graphqlToRest(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(graphqlToRest);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const rel = RELATIONS[k];
+      if (rel !== undefined) {
+        const inner = x && typeof x === 'object' && 'nodes' in x ? (x as { nodes: unknown }).nodes : x;
+        out[rel] = graphqlToRest(inner);
+      } else {
+        out[k === 'rowId' ? 'id' : k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = graphqlToRest(x);
+      }
+    }
+    return out;
+  }
+  if (typeof v !== 'string') return v;
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  // Timestamps: PostGraphile always writes six fraction digits, PostgreSQL's JSON drops trailing zeros (and an all-zero fraction).
+  const ts = TIMESTAMP.exec(v);
+  return ts ? `${ts[1]}${(ts[2] ?? '').replace(/0+$/, '').replace(/\.$/, '')}${ts[3]}` : v;
+}
+
+const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d(?::\d\d)?|Z)$/;
+
+/** The GraphQL envelope: `data` when the answer is 200 without errors, else what is wrong. */
+function graphqlData(s: Sample): { data?: Record<string, unknown>; problem?: string } {
+  if (s.status !== 200) return { problem: `status ${s.status} (expected 200): ${snippet(s.body)}` };
+  const v = parseJson(s) as { data?: unknown; errors?: unknown } | undefined;
+  if (!v || typeof v !== 'object') return { problem: `body is not a JSON object: ${snippet(s.body)}` };
+  if (Array.isArray(v.errors) && v.errors.length > 0) return { problem: `GraphQL errors: ${snippet(JSON.stringify(v.errors))}` };
+  if (!v.data || typeof v.data !== 'object') return { problem: `no data: ${snippet(s.body)}` };
+  return { data: v.data as Record<string, unknown> };
+}
+
+/** The response as postgrest-ts would have answered it (PostGraphile's rows mapped back), for check and fingerprint. */
+function asRest(sc: Scenario, s: Sample): { rest?: Sample; problem?: string } {
+  if ('na' in sc.graphql) return { problem: `n/a: ${sc.graphql.na}` };
+  const { data, problem } = graphqlData(s);
+  if (problem) return { problem };
+  const toRest = sc.graphql.toRest;
+  if (!toRest) return { rest: undefined };
+  return { rest: { status: 200, headers: {}, body: JSON.stringify(toRest(data!)) } };
+}
+
+/** The scenario's check of a response of `target`. */
+export function checkFor(sc: Scenario, target: TargetName, s: Sample): string | undefined {
+  if (target !== 'postgraphile') return sc.check(s);
+  const { rest, problem } = asRest(sc, s);
+  return problem ?? (rest ? sc.check(rest) : undefined);
+}
+
+/** The scenario's fingerprint of a response of `target` (comparable across targets). */
+export function fingerprintFor(sc: Scenario, target: TargetName, s: Sample): string {
+  if (target !== 'postgraphile') return sc.fingerprint(s);
+  const { rest, problem } = asRest(sc, s);
+  return problem ?? (rest ? sc.fingerprint(rest) : sc.fingerprint({ ...s, status: 201 }));
 }
 
 const JSON_HEADERS = { Accept: 'application/json' } as const;
@@ -106,7 +199,7 @@ function iso(ms: number): string {
 
 const DAY = 86_400_000;
 
-function review(rng: Rng, ds: DatasetInfo, i: number): Record<string, unknown> {
+function review(rng: Rng, ds: DatasetInfo, i: number): { product_id: number; customer_id: number; rating: number; body: string } {
   return {
     product_id: rng.int(1, ds.counts.products),
     customer_id: rng.int(1, ds.counts.customers),
@@ -115,13 +208,28 @@ function review(rng: Rng, ds: DatasetInfo, i: number): Record<string, unknown> {
   };
 }
 
+/** `data.<field>` as a postgrest-ts row array: a single object or null becomes [row] or [], a connection its nodes. */
+function rowsOf(data: Record<string, unknown>, field: string): unknown {
+  const v = data[field];
+  if (v === null || v === undefined) return [];
+  if (typeof v === 'object' && 'nodes' in v) return graphqlToRest((v as { nodes: unknown }).nodes);
+  return [graphqlToRest(v)];
+}
+
+/** The project's target: a 1M-row response must not need more than this much server RSS. */
+export const HUGE_RSS_LIMIT_MB = 100;
+
+const RANGE_NA = "PostGraphile 5's built-in `condition` argument only tests equality; this range filter needs a plugin (postgraphile-plugin-connection-filter)";
+
 /** The scenarios for a prepared data set, in run order. */
 export function scenarios(ds: DatasetInfo): Scenario[] {
   const customers = ds.counts.customers;
   const orders = ds.counts.orders;
   const bigRows = Math.min(100_000, ds.counts.orderItems);
+  const hugeRows = Math.min(1_000_000, ds.counts.orderItems);
   const orderCols = 'id,customer_id,status,total,created_at';
   const itemCols = 'id,order_id,product_id,quantity,unit_price';
+  const itemsQuery = `query ($n: Int!) { allOrderItems(orderBy: PRIMARY_KEY_ASC, first: $n) { nodes { rowId orderId productId quantity unitPrice } } }`;
   let bulkBody: string | undefined;
 
   return [
@@ -132,10 +240,14 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
       varies: true,
       request(target, rng) {
         const id = rng.int(1, customers);
+        if (target === 'postgraphile') {
+          return graphqlRequest(`query ($id: Int!) { customerByRowId(rowId: $id) { rowId name email country city tier createdAt } }`, { id });
+        }
         return target === 'postgrest-ts'
           ? { method: 'GET', path: `/customers?id=eq.${id}`, headers: JSON_HEADERS }
           : { method: 'GET', path: `/customers/${id}`, headers: JSON_HEADERS };
       },
+      graphql: { toRest: (data) => rowsOf(data, 'customerByRowId') },
       check(s) {
         const { rows, problem } = jsonArray(s, 200, (n) => n === 1);
         if (problem) return problem;
@@ -164,6 +276,7 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
         return first >= last ? undefined : 'rows are not ordered by created_at desc';
       },
       fingerprint: (s) => canonical(parseJson(s)),
+      graphql: { na: `created_at < x: ${RANGE_NA}` },
     },
     {
       id: 'embed_o2m',
@@ -172,6 +285,14 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
       varies: true,
       request(target, rng) {
         const id = rng.int(1, customers);
+        if (target === 'postgraphile') {
+          return graphqlRequest(
+            `query ($id: Int!) { customerByRowId(rowId: $id) { rowId name email
+               ordersByCustomerId(orderBy: CREATED_AT_DESC, first: 10) { nodes { rowId status total createdAt
+                 orderItemsByOrderId { nodes { productId quantity unitPrice } } } } } }`,
+            { id },
+          );
+        }
         return target === 'postgrest-ts'
           ? {
               method: 'GET',
@@ -195,6 +316,7 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
           v.map((c) => ({ ...c, orders: c.orders?.map((o) => ({ ...o, order_items: o.order_items?.map(canonical).sort() })) })),
         );
       },
+      graphql: { toRest: (data) => rowsOf(data, 'customerByRowId') },
     },
     {
       id: 'embed_m2o',
@@ -214,6 +336,8 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
         return c && typeof c === 'object' && typeof c.id === 'number' ? undefined : `customer is not an embedded object: ${snippet(canonical(rows![0]))}`;
       },
       fingerprint: (s) => canonical(parseJson(s)),
+      // (`offset` would return the same rows here, ids being dense, but by scanning up to a million index entries.)
+      graphql: { na: `id > x: ${RANGE_NA}; cursors are opaque (a digest of the ordering plus its values)` },
     },
     {
       id: 'insert1',
@@ -222,13 +346,18 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
       writesRows: 1,
       varies: true,
       request(target, rng) {
-        const body = JSON.stringify(review(rng, ds, rng.int(1, 1e6)));
-        return target === 'postgrest-ts'
-          ? { method: 'POST', path: '/reviews', headers: WRITE_HEADERS, body }
-          : { method: 'POST', path: '/reviews', headers: WRITE_HEADERS, body };
+        const r = review(rng, ds, rng.int(1, 1e6));
+        if (target === 'postgraphile') {
+          // The counterpart of return=minimal: select nothing of the inserted row.
+          return graphqlRequest(`mutation ($r: ReviewInput!) { createReview(input: { review: $r }) { clientMutationId } }`, {
+            r: { productId: r.product_id, customerId: r.customer_id, rating: r.rating, body: r.body },
+          });
+        }
+        return { method: 'POST', path: '/reviews', headers: WRITE_HEADERS, body: JSON.stringify(r) };
       },
       check: expectCreated,
       fingerprint: (s) => `status ${s.status}`,
+      graphql: { toRest: undefined },
     },
     {
       id: 'bulk1000',
@@ -242,6 +371,7 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
       },
       check: expectCreated,
       fingerprint: (s) => `status ${s.status}`,
+      graphql: { na: 'PostGraphile 5 generates no bulk insert mutation (createReview takes one row; 1,000 aliased mutations in one request would be 1,000 statements)' },
     },
     {
       id: 'rpc',
@@ -250,6 +380,9 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
       varies: true,
       request(target, rng) {
         const id = rng.int(1, customers);
+        if (target === 'postgraphile') {
+          return graphqlRequest(`query ($id: Int!) { customerOrderStats(pCustomerId: $id) { nodes { customerId orderCount totalSpent lastOrderAt } } }`, { id });
+        }
         return target === 'postgrest-ts'
           ? { method: 'GET', path: `/rpc/customer_order_stats?p_customer_id=${id}`, headers: JSON_HEADERS }
           : { method: 'GET', path: `/customers/${id}/stats`, headers: JSON_HEADERS };
@@ -260,6 +393,7 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
         return 'order_count' in rows![0]! && 'total_spent' in rows![0]! ? undefined : `unexpected row ${canonical(rows![0])}`;
       },
       fingerprint: (s) => canonical(parseJson(s)),
+      graphql: { toRest: (data) => rowsOf(data, 'customerOrderStats') },
     },
     {
       id: 'count_exact',
@@ -284,19 +418,32 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
         return /^0-24\/\d+$/.test(range) ? undefined : `Content-Range is "${range}", expected 0-24/<total>`;
       },
       fingerprint: (s) => `${s.status} ${s.headers['content-range']} ${canonical(parseJson(s))}`,
+      // totalCount + first/offset would be the counterpart, but not over this filter.
+      graphql: { na: `customer_id >= a AND customer_id < b: ${RANGE_NA}` },
     },
-    {
-      id: 'json100k',
-      title: `${bigRows.toLocaleString('en')}-row JSON read`,
+    jsonRead('json100k', bigRows, false),
+    csvRead('csv100k', bigRows, false),
+    jsonRead('json1m', hugeRows, true),
+    csvRead('csv1m', hugeRows, true),
+  ];
+
+  /** `rows` order items as JSON, sequential requests; `huge`: the 1M-row memory scenario (not run on PostGraphile). */
+  function jsonRead(id: string, rows: number, huge: boolean): Scenario {
+    return {
+      id,
+      title: `${rows.toLocaleString('en')}-row JSON read`,
       kind: 'big',
       varies: false,
+      huge,
+      ...(huge ? { rssLimitMb: HUGE_RSS_LIMIT_MB } : {}),
       request(target) {
+        if (target === 'postgraphile') return graphqlRequest(itemsQuery, { n: rows });
         return target === 'postgrest-ts'
-          ? { method: 'GET', path: `/order_items?select=${itemCols}&order=id&limit=${bigRows}`, headers: JSON_HEADERS }
-          : { method: 'GET', path: `/order-items?limit=${bigRows}`, headers: JSON_HEADERS };
+          ? { method: 'GET', path: `/order_items?select=${itemCols}&order=id&limit=${rows}`, headers: JSON_HEADERS }
+          : { method: 'GET', path: `/order-items?limit=${rows}`, headers: JSON_HEADERS };
       },
       check(s) {
-        const { problem } = jsonArray(s, 200, (n) => n === bigRows);
+        const { problem } = jsonArray(s, 200, (n) => n === rows);
         return problem;
       },
       fingerprint(s) {
@@ -304,29 +451,39 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
         if (!Array.isArray(v)) return `status ${s.status}`;
         return `${v.length} ${canonical(v[0])} ${canonical(v[v.length - 1])}`;
       },
-    },
-    {
-      id: 'csv100k',
-      title: `${bigRows.toLocaleString('en')}-row CSV read`,
+      graphql: huge
+        ? { na: "not run: the 1M-row reads check postgrest-ts's memory target against the baseline (json100k is the JSON comparison)" }
+        : { toRest: (data) => rowsOf(data, 'allOrderItems') },
+    };
+  }
+
+  /** The same rows as CSV (no GraphQL counterpart). */
+  function csvRead(id: string, rows: number, huge: boolean): Scenario {
+    return {
+      id,
+      title: `${rows.toLocaleString('en')}-row CSV read`,
       kind: 'big',
       varies: false,
+      huge,
+      ...(huge ? { rssLimitMb: HUGE_RSS_LIMIT_MB } : {}),
       request(target) {
         const headers = { Accept: 'text/csv' };
         return target === 'postgrest-ts'
-          ? { method: 'GET', path: `/order_items?select=${itemCols}&order=id&limit=${bigRows}`, headers }
-          : { method: 'GET', path: `/order-items?limit=${bigRows}`, headers };
+          ? { method: 'GET', path: `/order_items?select=${itemCols}&order=id&limit=${rows}`, headers }
+          : { method: 'GET', path: `/order-items?limit=${rows}`, headers };
       },
       check(s) {
         if (s.status !== 200) return `status ${s.status} (expected 200): ${snippet(s.body)}`;
         if (!(s.headers['content-type'] ?? '').startsWith('text/csv')) return `Content-Type is ${s.headers['content-type']}`;
         const lines = s.body.split('\n').filter((l) => l !== '');
         if (lines[0] !== itemCols) return `header line is "${lines[0]}"`;
-        return lines.length === bigRows + 1 ? undefined : `${lines.length - 1} data lines, expected ${bigRows}`;
+        return lines.length === rows + 1 ? undefined : `${lines.length - 1} data lines, expected ${rows}`;
       },
       fingerprint(s) {
         const lines = s.body.split('\n').filter((l) => l !== '');
         return `${lines.length} ${lines[0]} ${lines[1]} ${lines[lines.length - 1]}`;
       },
-    },
-  ];
+      graphql: { na: 'GraphQL answers JSON only' },
+    };
+  }
 }
