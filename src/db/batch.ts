@@ -9,6 +9,8 @@ export interface BatchStatement {
   readonly text: string;
   readonly values: readonly unknown[];
   readonly name: string | undefined;
+  /** False when nothing reads the rows: no Describe, so PostgreSQL sends no row description. */
+  readonly describe?: boolean;
 }
 
 /** A column of a result: its name and type oid. */
@@ -74,7 +76,7 @@ export class BatchQuery extends (pg.Query as unknown as new (config: { text: str
         }
       }
       connection.bind({ statement: name, values: st.values, valueMapper: prepareValue });
-      connection.describe({ type: 'P', name: '' });
+      if (st.describe !== false) connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
     }
     connection.sync();

@@ -16,6 +16,10 @@ export interface Statement {
    * stream (see wire-tap.ts) instead of arriving as a value.
    */
   readonly streamBody?: boolean;
+  /** Nothing reads the statement's rows: PostgreSQL is not asked to describe them. */
+  readonly resultUnused?: boolean;
+  /** The statement itself makes the transaction read-only (see sql/tx-settings.ts withReadOnly). */
+  readonly setsReadOnly?: boolean;
 }
 
 /** Everything one request sends, in order. */
@@ -61,7 +65,7 @@ export interface TxResult {
 
 // A fixed COMMIT at READ COMMITTED (PostgreSQL's default level) lets the whole script run as one implicit transaction.
 const PLAIN_BEGIN = /^BEGIN ISOLATION LEVEL READ COMMITTED READ (ONLY|WRITE)$/;
-const READ_ONLY: Statement = { text: "SELECT set_config('transaction_read_only', 'on', true)", values: [], prepare: true };
+const READ_ONLY: Statement = { text: "SELECT set_config('transaction_read_only', 'on', true)", values: [], prepare: true, resultUnused: true };
 
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
 export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
@@ -76,10 +80,12 @@ export async function runTransaction(conn: PooledConnection, script: TxScript, u
  * set first (setting transaction_read_only on is allowed at any point of a transaction).
  */
 async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: boolean, readOnly: boolean): Promise<TxResult> {
-  const statements = [...(readOnly ? [READ_ONLY] : []), ...script.before, script.main].map((st) => ({
+  const ownReadOnly = readOnly && !script.before[0]?.setsReadOnly;
+  const statements = [...(ownReadOnly ? [READ_ONLY] : []), ...script.before, script.main].map((st) => ({
     text: st.text,
     values: st.values,
     name: usePrepared && st.prepare !== false ? nameFor(st.text) : undefined,
+    describe: st.resultUnused !== true,
   }));
   const { client, tap, socket } = conn;
   let batch: BatchQuery | undefined;
@@ -126,7 +132,7 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     for (const name of batch?.firstParsed ?? []) await client.query(`DEALLOCATE ${quoteIdent(name)}`).catch(() => {});
     throw err;
   });
-  const offset = readOnly ? 1 : 0;
+  const offset = ownReadOnly ? 1 : 0;
   const asResult = (r: BatchResult | undefined) => ({ rows: r?.rows ?? [], fields: r?.fields ?? [], rowCount: r?.rows.length ?? 0 }) as unknown as pg.QueryResult;
   return {
     main: asResult(results[results.length - 1]),

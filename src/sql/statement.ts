@@ -11,7 +11,7 @@ import { callScript } from './call-statement.js';
 import { quoteIdent } from './fragment.js';
 import { mutateScript } from './mutate-statement.js';
 import { readScript } from './read-statement.js';
-import { txSettingsStatement } from './tx-settings.js';
+import { txSettingsStatement, withReadOnly } from './tx-settings.js';
 
 /** What every script builder may need besides its plan. */
 export interface ScriptContext {
@@ -65,12 +65,11 @@ export function withRequestHooks(
 ): TxScript {
   const isolation = ownIsolation === null ? cache?.roleSettings?.get(auth.role)?.isolationLevel : null;
   const preRequest = config.dbPreRequest;
-  if (!isolation && !preRequest) return script;
-  return {
-    ...script,
-    begin: isolation ? withIsolation(script.begin, isolation) : script.begin,
-    before: preRequest ? withPreRequest(script.before, preRequest) : script.before,
-  };
+  let before = script.before;
+  // The settings statement also makes a read-only transaction read-only (one statement less in a batch).
+  if (script.begin.endsWith(' READ ONLY') && before[0]) before = [withReadOnly(before[0]), ...before.slice(1)];
+  if (preRequest) before = withPreRequest(before, preRequest);
+  return { ...script, begin: isolation ? withIsolation(script.begin, isolation) : script.begin, before };
 }
 
 /**
@@ -97,7 +96,7 @@ export function requestSettings(req: ApiRequest, auth: AuthResult, config: AppCo
 /** `SELECT schema.fn()`: the db-pre-request call; an unqualified name resolves through the request's search_path. */
 export function preRequestStatement(fn: QualifiedName): Statement {
   const name = fn.schema === '' ? quoteIdent(fn.name) : `${quoteIdent(fn.schema)}.${quoteIdent(fn.name)}`;
-  return { text: `SELECT ${name}()`, values: [], prepare: true };
+  return { text: `SELECT ${name}()`, values: [], prepare: true, resultUnused: true };
 }
 
 // The settings statement is always before[0]; the pre-request call runs right after it, before anything else.

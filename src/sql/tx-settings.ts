@@ -42,7 +42,18 @@ export function txSettingsStatement(s: TxSettings): Statement {
   for (const [k, v] of Object.entries(s.appSettings)) pairs.push([k, v]);
   const values: string[] = [];
   for (const [k, v] of pairs) values.push(k, v);
-  return { text: settingsText(pairs.length), values, prepare: true };
+  return { text: settingsText(pairs.length), values, prepare: true, resultUnused: true };
+}
+
+/**
+ * The settings statement that also makes the transaction read-only (`transaction_read_only`, which may be turned on at
+ * any point of a transaction), so a one-batch transaction needs no statement of its own for it. Anything that is not a
+ * settings statement is returned as it is.
+ */
+export function withReadOnly(settings: Statement): Statement {
+  const n = settings.values.length / 2;
+  if (settings.setsReadOnly || !Number.isInteger(n) || settings.text !== settingsText(n)) return settings;
+  return { ...settings, text: settingsText(n + 1), values: ['transaction_read_only', 'on', ...settings.values], setsReadOnly: true };
 }
 
 // The text depends only on how many settings there are: built once per count.
@@ -52,7 +63,9 @@ function settingsText(n: number): string {
   let text = texts[n];
   if (text === undefined) {
     const calls = Array.from({ length: n }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
-    text = `SELECT ${calls.join(', ')}`;
+    // No columns come back: the values set are not needed, and echoing the request's headers costs on both sides.
+    // (A volatile function in a subquery's output is evaluated even when nothing above reads it.)
+    text = `SELECT FROM (SELECT ${calls.join(', ')}) AS pgrst_settings`;
     if (n < 64) texts[n] = text;
   }
   return text;
