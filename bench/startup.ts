@@ -181,9 +181,9 @@ function newestMtime(dir: string): number {
 
 /** The ways to start postgrest-ts here: always through tsx; the build too when dist/ exists. */
 export function serverEntries(root: string): ServerEntry[] {
-  const entries: ServerEntry[] = [{ name: 'tsx', args: ['--max-semi-space-size=2', '--import', 'tsx', 'src/cli/run.ts'] }];
+  const entries: ServerEntry[] = [{ name: 'tsx', args: ['--import', 'tsx', 'src/cli/run.ts'] }];
   if (existsSync(join(root, 'dist', 'cli', 'run.js'))) {
-    entries.push({ name: 'dist', args: ['--max-semi-space-size=2', 'bin/postgrest-ts.js'], stale: newestMtime(join(root, 'src')) > newestMtime(join(root, 'dist')) });
+    entries.push({ name: 'dist', args: ['bin/postgrest-ts.js'], stale: newestMtime(join(root, 'src')) > newestMtime(join(root, 'dist')) });
   }
   return entries;
 }
