@@ -13,7 +13,8 @@ export interface Statement {
   readonly prepare?: boolean;
   /**
    * The statement returns one row whose last column, `body`, the response passes through untouched: a large body may
-   * stream (see wire-tap.ts) instead of arriving as a value.
+   * stream (see wire-tap.ts) instead of arriving as a value. Only for transactions whose end cannot fail once the
+   * body has begun (read-only ones), as the status is sent first.
    */
   readonly streamBody?: boolean;
   /** Nothing reads the statement's rows: PostgreSQL is not asked to describe them. */

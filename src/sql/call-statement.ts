@@ -34,7 +34,9 @@ export function callScript(plan: CallPlan, ctx: ScriptContext): TxScript {
   return {
     begin: `BEGIN ISOLATION LEVEL ${ISOLATION[plan.isolation]} ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`,
     before,
-    main: media.kind === 'plan' ? explainStatement(media, callMain(plan)) : { ...compile(callMain(plan)), prepare: true, streamBody: true },
+    // Only a read-only call's body may stream: a writing one can still fail at COMMIT (deferred constraints), after
+    // the body had begun.
+    main: media.kind === 'plan' ? explainStatement(media, callMain(plan)) : { ...compile(callMain(plan)), prepare: true, streamBody: plan.readOnly },
     end,
   };
 }

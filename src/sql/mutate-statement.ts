@@ -44,7 +44,8 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
   return {
     begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
     before,
-    main: { ...compile(mutateMain(plan)), prepare: true, streamBody: true },
+    // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
+    main: { ...compile(mutateMain(plan)), prepare: true },
     end: hasResultChecks(checks)
       ? (result) => (failedCheck(checks, Number((result.rows[0] as { page_total?: string } | undefined)?.page_total ?? 0)) ? 'rollback' : txEnd)
       : txEnd,
