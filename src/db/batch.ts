@@ -41,6 +41,8 @@ interface RowDescription {
 
 const prepareValue = pgUtils.prepareValue;
 const TEXT = 25;
+// node-postgres wants a text for every query; a string (not a config object, which it deep-copies) costs nothing.
+const BATCH_TEXT = 'postgrest-ts batch';
 const JSON_OID = 114;
 
 /**
@@ -48,7 +50,7 @@ const JSON_OID = 114;
  * the connection: after an error their state is unknown (prepared statements outlive the aborted transaction), so the
  * caller deallocates them.
  */
-export class BatchQuery extends (pg.Query as unknown as new (config: { text: string }) => object) {
+export class BatchQuery extends (pg.Query as unknown as new (text: string) => object) {
   /** The statements, in order (read-only; tests inspect them). */
   readonly statements: readonly BatchStatement[];
   readonly #done: (err: Error | null, results: BatchResult[]) => void;
@@ -59,7 +61,7 @@ export class BatchQuery extends (pg.Query as unknown as new (config: { text: str
   readonly firstParsed: string[] = [];
 
   constructor(statements: readonly BatchStatement[], done: (err: Error | null, results: BatchResult[]) => void) {
-    super({ text: statements.map((s) => s.text).join(';\n') });
+    super(BATCH_TEXT);
     this.statements = statements;
     this.#done = done;
   }

@@ -1,7 +1,8 @@
 // SQL fragments that carry their own bind parameters; placeholders are numbered once, at compile time.
 // `ident()` is the only path from a runtime string to SQL text; values only ever travel as parameters. No I/O here.
 
-type Chunk = string | { readonly value: unknown };
+/** Text, a parameter's value, or a nested (never empty) fragment: nesting is flattened once, by compile(). */
+type Chunk = string | { readonly value: unknown } | Fragment;
 
 /** An immutable piece of SQL text with its parameters in place. */
 export interface Fragment {
@@ -16,7 +17,7 @@ export function sql(strings: TemplateStringsArray, ...parts: readonly Fragment[]
   for (let i = 0; i < strings.length; i++) {
     if (strings[i]) chunks.push(strings[i]!);
     const part = parts[i];
-    if (part) for (const c of part.chunks) chunks.push(c);
+    if (part && part.chunks.length > 0) chunks.push(part);
   }
   return { chunks };
 }
@@ -51,10 +52,10 @@ export function quoteIdent(name: string): string {
 export function join(parts: readonly Fragment[], separator: string): Fragment {
   if (parts.length === 0) return EMPTY;
   const chunks: Chunk[] = [];
-  parts.forEach((p, i) => {
+  for (let i = 0; i < parts.length; i++) {
     if (i > 0) chunks.push(separator);
-    for (const c of p.chunks) chunks.push(c);
-  });
+    if (parts[i]!.chunks.length > 0) chunks.push(parts[i]!);
+  }
   return { chunks };
 }
 
@@ -73,14 +74,18 @@ export interface Compiled {
 
 /** Numbers the placeholders and returns the statement text and its values. */
 export function compile(f: Fragment): Compiled {
-  let text = '';
-  const values: unknown[] = [];
+  const out = { text: '', values: [] as unknown[] };
+  render(f, out);
+  return out;
+}
+
+function render(f: Fragment, out: { text: string; values: unknown[] }): void {
   for (const c of f.chunks) {
-    if (typeof c === 'string') text += c;
+    if (typeof c === 'string') out.text += c;
+    else if ('chunks' in c) render(c, out);
     else {
-      values.push(c.value);
-      text += `$${values.length}`;
+      out.values.push(c.value);
+      out.text += `$${out.values.length}`;
     }
   }
-  return { text, values };
 }
