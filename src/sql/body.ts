@@ -10,10 +10,11 @@ const OBJECT_STRIPPED = keyword("coalesce(json_strip_nulls(json_agg(_postgrest_t
 // Stripping the aggregate (not each row) also drops json_agg's ", \n " separators, byte for byte as PostgREST sends it.
 const ARRAY_STRIPPED = keyword("coalesce(json_strip_nulls(json_agg(_postgrest_t)), '[]')::text");
 // CSV as PostgreSQL prints records: a header of the column names, then each row's text form without its parentheses
-// (left/right strip them with one record-to-text conversion per row).
+// (one record-to-text conversion per row; btrim may take every leading '(' and trailing ')' because a value that
+// begins or ends with one is always double-quoted in a record's text).
 const CSV = keyword(
   "(SELECT coalesce(string_agg(_k, ','), '') FROM (SELECT json_object_keys(to_json(_h)) AS _k FROM (SELECT * FROM pgrst_source LIMIT 1) _h) _ks)" +
-    " || chr(10) || coalesce(string_agg(left(right(_postgrest_t::text, -1), -1), chr(10)), '')",
+    " || chr(10) || coalesce(string_agg(btrim(_postgrest_t::text, '()'), chr(10)), '')",
 );
 
 // GeoJSON through PostGIS; without PostGIS it fails as in PostgREST (42883 on st_asgeojson).

@@ -79,7 +79,11 @@ export function readMain(node: ReadPlan, out: ReadOutput, source?: Fragment, pre
     }
   }
   const body = out.headOnly ? keyword('NULL::text') : out.handler ? handlerBodyExpr(out.handler, false) : bodyExpr(out.media);
-  const ctes = prelude ? sql`WITH ${prelude}, pgrst_source AS (${select})` : sql`WITH pgrst_source AS (${select})`;
+  // CSV reads the rows twice (the header from the first); reading a table or view again is cheaper than PostgreSQL
+  // materialising every row of a referenced-twice CTE (csv100k: ~20% less database time). Not for function results
+  // or writes, whose rows must be produced once.
+  const cte = out.media.kind === 'csv' && source === undefined && !out.handler ? keyword('NOT MATERIALIZED ') : keyword('');
+  const ctes = prelude ? sql`WITH ${prelude}, pgrst_source AS ${cte}(${select})` : sql`WITH pgrst_source AS ${cte}(${select})`;
   const columns = [
     [total, 'total_result_set'],
     [keyword('pg_catalog.count(_postgrest_t)'), 'page_total'],

@@ -70,6 +70,8 @@ const CSV_CASES: readonly Case[] = [
   },
   { name: 'quotes, backslashes and empty strings', path: '/people?select=name&id=in.(7,8,9,10,12)&order=id', accept: 'text/csv', contentType: CSV_UTF8, text: 'name\n"Say ""hi"" now"""\n"\\\\"\n"/\\\\path\\\\/"\n""""\n""' },
   { name: 'names with reserved characters in the header', path: '/odd_columns?select=%22a.dotted.column%22,t&order=t', accept: 'text/csv', contentType: CSV_UTF8, text: 'a.dotted.column,t\n" dotted-1 ",t1\n" dotted-2 ",t2' },
+  { name: 'a value in parentheses as the last column stays whole', path: '/people?select=id,name&id=eq.6', accept: 'text/csv', contentType: CSV_UTF8, text: 'id,name\n6,"Agent (007)"' },
+  { name: 'a value in parentheses as the first column stays whole', path: '/people?select=name,id&id=eq.6', accept: 'text/csv', contentType: CSV_UTF8, text: 'name,id\n"Agent (007)",6' },
   { name: 'an empty result is a newline', path: '/empty_things', accept: 'text/csv', contentType: CSV_UTF8, text: '\n' },
   { name: 'media type parameters are tolerated', path: '/items?select=id,name&order=id.desc&id=lt.3', accept: 'text/csv; version=1', contentType: CSV_UTF8, text: 'id,name\n2,banana\n1,apple' },
 ];
