@@ -27,6 +27,8 @@ export interface BatchResult {
 
 interface Connection {
   parsedStatements: Record<string, string>;
+  /** Ours: the row description of each named statement prepared on this connection, once seen. */
+  pgrstFields?: Map<string, readonly BatchField[]>;
   submittedNamedStatements: Record<string, string>;
   parse(msg: { text: string; name: string; types: unknown[] }): void;
   bind(msg: { statement: string; values: readonly unknown[]; valueMapper: (v: unknown) => unknown }): void;
@@ -59,6 +61,9 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
   #rows: Record<string, string | null>[] = [];
   #settled = false;
   readonly firstParsed: string[] = [];
+  /** Per statement: the row description already known (named statement seen before on this connection). */
+  #known: (readonly BatchField[] | undefined)[] = [];
+  #described: Map<string, readonly BatchField[]> | undefined;
 
   constructor(statements: readonly BatchStatement[], done: (err: Error | null, results: BatchResult[]) => void) {
     super(BATCH_TEXT);
@@ -68,8 +73,14 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
 
   /** Called by node-postgres to write the batch (the caller corks the socket around it). */
   submit(connection: Connection): null {
+    connection.pgrstFields ??= new Map();
+    const described = connection.pgrstFields;
+    this.#described = described;
     for (const st of this.statements) {
       const name = st.name ?? '';
+      // A named statement's row description never changes: asked for once per connection, then remembered.
+      const known = name && connection.parsedStatements[name] !== undefined ? described.get(name) : undefined;
+      this.#known.push(known);
       if (!name || (connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] === undefined)) {
         connection.parse({ text: st.text, name, types: [] });
         if (name) {
@@ -78,16 +89,19 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
         }
       }
       connection.bind({ statement: name, values: st.values, valueMapper: prepareValue });
-      if (st.describe !== false) connection.describe({ type: 'P', name: '' });
+      if (st.describe !== false && known === undefined) connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
     }
     connection.sync();
+    this.#fields = this.#known[0] ?? [];
     return null;
   }
 
   handleRowDescription(msg: RowDescription): void {
     this.#fields = msg.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
     this.#rows = [];
+    const name = this.statements[this.#results.length]?.name;
+    if (name) this.#described?.set(name, this.#fields);
   }
 
   handleDataRow(msg: { fields: readonly (string | null)[] }): void {
@@ -99,7 +113,7 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
 
   handleCommandComplete(): void {
     this.#results.push({ rows: this.#rows, fields: this.#fields });
-    this.#fields = [];
+    this.#fields = this.#known[this.#results.length] ?? [];
     this.#rows = [];
   }
 
@@ -108,7 +122,10 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
   }
 
   handleError(err: Error, connection?: Connection): void {
-    if (connection) for (const name of this.firstParsed) delete connection.submittedNamedStatements[name];
+    for (const name of this.firstParsed) {
+      if (connection) delete connection.submittedNamedStatements[name];
+      this.#described?.delete(name);
+    }
     this.#settle(err);
   }
 

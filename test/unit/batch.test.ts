@@ -1,0 +1,72 @@
+// Unit tests for src/db/batch.ts against a recording stand-in for node-postgres's connection: a named statement is
+// parsed and described once per connection, later batches reuse its row description; statements whose rows nobody
+// reads are never described; a failed first parse forgets what it learnt.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type BatchResult, BatchQuery, type BatchStatement } from '../../src/db/batch.js';
+
+function fakeConnection() {
+  const calls: string[] = [];
+  return {
+    calls,
+    parsedStatements: {} as Record<string, string>,
+    submittedNamedStatements: {} as Record<string, string>,
+    parse: (m: { name: string }) => calls.push(`parse ${m.name}`),
+    bind: (m: { statement: string }) => calls.push(`bind ${m.statement}`),
+    describe: () => calls.push('describe'),
+    execute: () => calls.push('execute'),
+    sync: () => calls.push('sync'),
+  };
+}
+
+const settings: BatchStatement = { text: 'SELECT FROM (SELECT set_config($1, $2, true)) s', values: ['a.b', 'c'], name: 'pgrst_s', describe: false };
+const main: BatchStatement = { text: 'SELECT $1::text AS body', values: ['x'], name: 'pgrst_m' };
+const FIELDS = [{ name: 'body', dataTypeID: 25 }];
+
+/** Submits a batch of [settings, main], feeds PostgreSQL's answer and returns the calls made and the results. */
+function run(conn: ReturnType<typeof fakeConnection>, value: string, describeSent: boolean) {
+  let out: { err: Error | null; results: BatchResult[] } | undefined;
+  const q = new BatchQuery([settings, main], (err, results) => (out = { err, results }));
+  conn.calls.length = 0;
+  q.submit(conn as never);
+  const calls = [...conn.calls];
+  q.handleDataRow({ fields: [] });
+  q.handleCommandComplete();
+  if (describeSent) q.handleRowDescription({ fields: FIELDS });
+  q.handleDataRow({ fields: [value] });
+  q.handleCommandComplete();
+  q.handleReadyForQuery(conn as never);
+  return { calls, out };
+}
+
+describe('BatchQuery', () => {
+  it('describes a named statement the first time only, and reads later rows with the remembered description', () => {
+    const conn = fakeConnection();
+    const first = run(conn, 'one', true);
+    assert.deepEqual(first.calls, ['parse pgrst_s', 'bind pgrst_s', 'execute', 'parse pgrst_m', 'bind pgrst_m', 'describe', 'execute', 'sync']);
+    assert.deepEqual(first.out?.results[1]?.rows, [{ body: 'one' }]);
+    const second = run(conn, 'two', false);
+    assert.deepEqual(second.calls, ['bind pgrst_s', 'execute', 'bind pgrst_m', 'execute', 'sync']);
+    assert.deepEqual(second.out?.results[1]?.rows, [{ body: 'two' }]);
+    assert.deepEqual(second.out?.results[1]?.fields, FIELDS);
+  });
+
+  it('describes again on another connection', () => {
+    run(fakeConnection(), 'one', true);
+    const other = run(fakeConnection(), 'two', true);
+    assert.ok(other.calls.includes('describe'));
+    assert.deepEqual(other.out?.results[1]?.rows, [{ body: 'two' }]);
+  });
+
+  it('forgets a description learnt by a batch whose first parse failed', () => {
+    const conn = fakeConnection();
+    const q = new BatchQuery([main], () => {});
+    q.submit(conn as never);
+    q.handleRowDescription({ fields: FIELDS });
+    q.handleError(new Error('boom'), conn as never);
+    assert.equal(conn.parsedStatements['pgrst_m'], undefined);
+    conn.calls.length = 0;
+    new BatchQuery([main], () => {}).submit(conn as never);
+    assert.deepEqual(conn.calls, ['parse pgrst_m', 'bind pgrst_m', 'describe', 'execute', 'sync']);
+  });
+});
