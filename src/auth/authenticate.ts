@@ -126,14 +126,22 @@ export function createAuthenticator(cfg: AuthConfig, hooks: AuthHooks = {}): Aut
     }
   };
 
+  // Without a token the answer never changes: worked out by the same steps once, then shared (it is frozen).
+  let anonymous: AuthResult | undefined;
   const authenticateSync = (authorizationHeader: string | undefined, nowSeconds: number): AuthResult => {
     const token = extractBearerToken(authorizationHeader);
+    if (token === undefined && anonymous !== undefined) return anonymous;
     const claims = token === undefined ? EMPTY_CLAIMS : decode(token);
     // Time claims are checked on every request, cached or not.
     validateClaims(claims, nowSeconds, cfg.jwtAud);
     const role = extractRole(claims, roleClaimKey) ?? anonRole;
     if (role === undefined) throw pgrst302JwtTokenRequired();
-    return { role, claims: { ...claims, role }, authenticated: role !== anonRole };
+    const result: AuthResult = { role, claims: { ...claims, role }, authenticated: role !== anonRole };
+    if (token === undefined) {
+      Object.freeze(result.claims);
+      anonymous = Object.freeze(result);
+    }
+    return result;
   };
 
   const ready = async () => {

@@ -65,13 +65,16 @@ export interface TxResult {
 }
 
 // A fixed COMMIT at READ COMMITTED (PostgreSQL's default level) lets the whole script run as one implicit transaction.
-const PLAIN_BEGIN = /^BEGIN ISOLATION LEVEL READ COMMITTED READ (ONLY|WRITE)$/;
+const PLAIN_READ_ONLY = 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY';
+const PLAIN_READ_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE';
 const READ_ONLY: Statement = { text: "SELECT set_config('transaction_read_only', 'on', true)", values: [], prepare: true, resultUnused: true };
 
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
 export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
-  const plain = script.end === 'commit' ? PLAIN_BEGIN.exec(script.begin) : null;
-  if (plain) return runBatch(conn, script, usePrepared, plain[1] === 'ONLY');
+  if (script.end === 'commit') {
+    if (script.begin === PLAIN_READ_ONLY) return runBatch(conn, script, usePrepared, true);
+    if (script.begin === PLAIN_READ_WRITE) return runBatch(conn, script, usePrepared, false);
+  }
   return runSequence(conn, script, usePrepared);
 }
 

@@ -25,13 +25,25 @@ export interface TxSettings {
   readonly timezone?: string | undefined;
 }
 
+// The same claims object (e.g. the anonymous role's, shared by every request without a token) is serialised once.
+const claimsText = new WeakMap<object, string>();
+
+function claimsJson(claims: Readonly<Record<string, unknown>>): string {
+  let text = claimsText.get(claims);
+  if (text === undefined) {
+    text = JSON.stringify(claims);
+    if (Object.isFrozen(claims)) claimsText.set(claims, text);
+  }
+  return text;
+}
+
 /** One `SELECT set_config(...), ...` statement; names and values are parameters, so its text depends only on the count. */
 export function txSettingsStatement(s: TxSettings): Statement {
   const pairs: (readonly [string, string])[] = [['search_path', [s.schema, ...s.extraSearchPath].map(quoteIdent).join(', ')]];
   if (s.roleSettings) pairs.push(...s.roleSettings);
   pairs.push(
     ['role', s.role],
-    ['request.jwt.claims', JSON.stringify(s.claims)],
+    ['request.jwt.claims', claimsJson(s.claims)],
     ['request.method', s.method],
     ['request.path', s.path],
     ['request.headers', JSON.stringify(s.headers)],
