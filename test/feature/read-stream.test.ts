@@ -127,6 +127,21 @@ describe('large reads stream', () => {
     assert.deepEqual(JSON.parse(body.toString('utf8')), expected);
   });
 
+  test('while the client does not read, the server holds a bounded part of a 20 MB body, not all of it', async () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const res = await rawGet('/rpc/big?n=20000');
+    assert.equal(res.statusCode, 200);
+    res.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    // Client and server share this process: whatever either buffers shows here. A body held whole would add 20+ MB.
+    const held = process.memoryUsage().arrayBuffers - before;
+    assert.ok(held < 8 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MB held while the client was paused`);
+    let length = 0;
+    for await (const chunk of res) length += (chunk as Buffer).length;
+    assert.equal(String(length), res.headers['content-length']);
+    assert.ok(length > 20_000_000);
+  });
+
   test('a client that goes away mid-body does not keep its connection', async () => {
     for (let i = 0; i < 3; i++) {
       const res = await rawGet('/items?order=id');
