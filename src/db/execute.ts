@@ -109,7 +109,7 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
         wants: () => query.streamable(index),
         start: (length) => {
           // The body begins: the caller gets the results so far now, the body as it arrives, and `done` at the end.
-          const body = new BodyStream(length, () => tap.resume(), () => tap.abandon());
+          const body: BodyStream = new BodyStream(length, () => tap.resume(body), () => tap.abandon(body));
           const done = new Promise<void>((ok, fail) => {
             finish = (err) => {
               if (err) {

@@ -247,15 +247,18 @@ export class WireTap {
     this.#mode = 'pass';
     this.#remaining = 0;
     this.#sink = undefined;
-  }
-
-  /** The body's reader wants more. */
-  resume(): void {
+    // The rest of the transaction's messages must not wait for this body's reader.
     this.#socket.resume();
   }
 
-  /** The body's reader is gone: drop the rest and keep the socket flowing. */
-  abandon(): void {
+  /** `body`'s reader wants more (ignored once that body has all arrived: the socket serves the next one then). */
+  resume(body: BodyStream): void {
+    if (this.#sink === body) this.#socket.resume();
+  }
+
+  /** `body`'s reader is gone: drop the rest of it and keep the socket flowing (ignored once it has all arrived). */
+  abandon(body: BodyStream): void {
+    if (this.#sink !== body) return;
     this.#dropping = true;
     this.#socket.resume();
   }
