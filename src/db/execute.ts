@@ -48,8 +48,21 @@ function nameFor(text: string): string | undefined {
   return name;
 }
 
+/** The name `st` runs under: its shape's when prepared statements are used and it asks for one, else none (unnamed). */
+function statementName(st: Statement, usePrepared: boolean): string | undefined {
+  return usePrepared && st.prepare !== false ? nameFor(st.text) : undefined;
+}
+
+/**
+ * Drops named statements whose state is unknown after a failed batch (they outlive the aborted transaction), so the
+ * next use parses them again. Pipelined: the connection's next queries queue behind these.
+ */
+function forgetParsed(client: pg.Client, names: readonly string[]): Promise<unknown> {
+  return Promise.all(names.map((name) => client.query(`DEALLOCATE ${quoteIdent(name)}`).catch(() => {})));
+}
+
 function send(client: pg.Client, st: Statement, usePrepared: boolean): Promise<pg.QueryResult> {
-  const name = usePrepared && st.prepare !== false ? nameFor(st.text) : undefined;
+  const name = statementName(st, usePrepared);
   return client.query({ text: st.text, values: st.values as unknown[], ...(name ? { name } : {}) });
 }
 
@@ -65,8 +78,9 @@ export interface TxResult {
 }
 
 // A fixed COMMIT at READ COMMITTED (PostgreSQL's default level) lets the whole script run as one implicit transaction.
-const PLAIN_READ_ONLY = 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY';
-const PLAIN_READ_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE';
+/** The BEGIN of a read-only / read-write transaction at PostgreSQL's default level (the one-batch path's). */
+export const PLAIN_READ_ONLY = 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY';
+export const PLAIN_READ_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE';
 const READ_ONLY: Statement = { text: "SELECT set_config('transaction_read_only', 'on', true)", values: [], prepare: true, resultUnused: true };
 
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
@@ -88,7 +102,7 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
   const statements = [...(ownReadOnly ? [READ_ONLY] : []), ...script.before, script.main].map((st) => ({
     text: st.text,
     values: st.values,
-    name: usePrepared && st.prepare !== false ? nameFor(st.text) : undefined,
+    name: statementName(st, usePrepared),
     describe: st.resultUnused !== true,
   }));
   const { client, tap, socket } = conn;
@@ -98,7 +112,11 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     let finish: (err: Error | null) => void = () => {};
     const query = new BatchQuery(statements, (err, res) => {
       tap?.disarm();
-      if (stream) return finish(err);
+      if (stream) {
+        // Failed after the body began (e.g. the connection broke): the same clean-up as a failure before it.
+        if (err) void forgetParsed(client, query.firstParsed);
+        return finish(err);
+      }
       if (err) reject(err);
       else resolve(res);
     });
@@ -132,8 +150,7 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     client.query(query as unknown as pg.QueryConfig);
     socket?.uncork();
   }).catch(async (err: unknown) => {
-    // Named statements this batch parsed first may or may not exist now: drop them so the next use parses again.
-    for (const name of batch?.firstParsed ?? []) await client.query(`DEALLOCATE ${quoteIdent(name)}`).catch(() => {});
+    await forgetParsed(client, batch?.firstParsed ?? []);
     throw err;
   });
   const offset = ownReadOnly ? 1 : 0;

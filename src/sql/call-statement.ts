@@ -47,7 +47,7 @@ function preferredEnd(ctx: ScriptContext): 'commit' | 'rollback' {
   return tx === 'rollback' || (ctx.config.dbTxEnd.startsWith('rollback') && tx !== 'commit') ? 'rollback' : 'commit';
 }
 
-const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false };
+export const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false };
 
 /**
  * `Prefer: tx=rollback` (when db-tx-end allows overrides) or a rollback db-tx-end ends in ROLLBACK; a singular media

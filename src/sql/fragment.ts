@@ -61,11 +61,6 @@ export function join(parts: readonly Fragment[], separator: string): Fragment {
 
 export const empty: Fragment = EMPTY;
 
-/** Whether a fragment renders to nothing. */
-export function isEmpty(f: Fragment): boolean {
-  return f.chunks.length === 0;
-}
-
 /** Text with `$1..$n` placeholders and the values in order. */
 export interface Compiled {
   readonly text: string;

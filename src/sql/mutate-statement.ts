@@ -1,11 +1,12 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
 // representation, `Location` and the upsert's inserted count from those rows in SQL. No I/O.
-import type { Statement, TxScript } from '../db/execute.js';
+import { PLAIN_READ_WRITE, type Statement, type TxScript } from '../db/execute.js';
 import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
 import type { MutatePlan, Mutation, MutateWhere, OnConflict, Returning } from '../plan/mutate-types.js';
 import type { Table } from '../schema-cache/types.js';
 import { bodyExpr, handlerBodyExpr } from './body.js';
+import { CONSTRAINTS_IMMEDIATE } from './call-statement.js';
 import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
@@ -34,15 +35,15 @@ const LOCATION = keyword(
 export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
   const before: Statement[] = [ctx.settings];
   // A rolled-back request still reports deferred constraint violations: make them fire within the statement.
-  if (plan.txEnd === 'rollback') before.push({ text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false });
+  if (plan.txEnd === 'rollback') before.push(CONSTRAINTS_IMMEDIATE);
   const txEnd = plan.txEnd;
   const checks = plan.checks;
   if (plan.media.kind === 'plan') {
     // EXPLAIN ANALYZE runs the write, committed unless the preferences roll it back (as PostgREST does); no row checks.
-    return { begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE', before, main: explainStatement(plan.media, mutateMain(plan)), end: txEnd };
+    return { begin: PLAIN_READ_WRITE, before, main: explainStatement(plan.media, mutateMain(plan)), end: txEnd };
   }
   return {
-    begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
+    begin: PLAIN_READ_WRITE,
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
     main: { ...compile(mutateMain(plan)), prepare: true },

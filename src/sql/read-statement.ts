@@ -1,6 +1,6 @@
 // The statements of a table/view read: the main statement returning body, page count, total and response GUCs in one
 // row (PostgREST's single-statement shape), plus an EXPLAIN for planned/estimated counts. No I/O.
-import type { Statement, TxScript } from '../db/execute.js';
+import { PLAIN_READ_ONLY, type Statement, type TxScript } from '../db/execute.js';
 import { bodyMedia, type CustomHandler } from '../plan/media.js';
 import type { CountMethod, ReadPlan, ReadRequestPlan } from '../plan/types.js';
 import type { MediaType } from '../request/media-type.js';
@@ -35,10 +35,10 @@ export function readScript(plan: ReadRequestPlan, settings: Statement): TxScript
   const { main, count } = readMain(plan.read, output);
   if (media.kind === 'plan') {
     // the plan of the main statement alone: a planned/estimated count's own EXPLAIN is not part of it
-    return { begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', before: [settings], main: explainStatement(media, main), end: 'commit' };
+    return { begin: PLAIN_READ_ONLY, before: [settings], main: explainStatement(media, main), end: 'commit' };
   }
   return {
-    begin: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY',
+    begin: PLAIN_READ_ONLY,
     before: count ? [settings, count] : [settings],
     main: { ...compile(main), prepare: true, streamBody: true },
     end: 'commit',
