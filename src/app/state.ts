@@ -2,7 +2,7 @@
 // the reloads (schema, config, in-database config; debounced) and the recovery loop that reconnects after the
 // database goes away. Requests read one snapshot each; nothing here builds SQL for requests.
 import pg from 'pg';
-import { type Authenticator, createAuthenticator } from '../auth/authenticate.js';
+import { AUTH_FIELDS, type Authenticator, createAuthenticator } from '../auth/authenticate.js';
 import { applyDbSettings } from '../config/load.js';
 import { IN_DB_NAMES } from '../config/keys.js';
 import type { AppConfig } from '../config/types.js';
@@ -338,15 +338,11 @@ export class AppState {
 
 /** Whether two configs verify tokens the same way (so the JWT cache can be kept across a reload). */
 function sameAuthConfig(a: AppConfig, b: AppConfig): boolean {
-  return (
-    a.jwtSecret === b.jwtSecret &&
-    a.jwtSecretIsBase64 === b.jwtSecretIsBase64 &&
-    a.jwtAud === b.jwtAud &&
-    a.jwtRoleClaimKey === b.jwtRoleClaimKey &&
-    a.jwtCacheMaxEntries === b.jwtCacheMaxEntries &&
-    a.jwtJwksUrl === b.jwtJwksUrl &&
-    a.dbAnonRole === b.dbAnonRole
-  );
+  return AUTH_FIELDS.every((f) => (f === 'jwtSecretBytes' ? sameBytes(a[f], b[f]) : a[f] === b[f]));
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && Buffer.from(a).equals(b));
 }
 
 /**

@@ -10,7 +10,7 @@ import { validateClaims } from './jwt-claims.js';
 import { buildKeySet, type KeySet } from './keys.js';
 import { extractRole, parseRoleClaimKey, type RoleClaimPath } from './role-claim.js';
 
-/** The config keys the auth stage reads. */
+/** The config keys the auth stage reads (AUTH_FIELDS lists them: a reload that changes none keeps the JWT cache). */
 export interface AuthConfig {
   readonly jwtSecret?: string | Uint8Array | undefined;
   readonly jwtSecretIsBase64: boolean;
@@ -25,6 +25,19 @@ export interface AuthConfig {
   /** Seconds a fetched JWK Set is reused (default 600). */
   readonly jwtJwksCacheSeconds?: number | undefined;
 }
+
+/** Every field of AuthConfig. */
+export const AUTH_FIELDS = [
+  'jwtSecret',
+  'jwtSecretIsBase64',
+  'jwtSecretBytes',
+  'jwtAud',
+  'jwtRoleClaimKey',
+  'jwtCacheMaxEntries',
+  'dbAnonRole',
+  'jwtJwksUrl',
+  'jwtJwksCacheSeconds',
+] as const satisfies readonly (keyof AuthConfig)[];
 
 /** Observers and injected I/O: JWT cache lookups/evictions, JWKS fetch failures, and the fetch to use (tests). */
 export interface AuthHooks extends CacheListener {

@@ -22,6 +22,7 @@ import {
   qualifiedName,
   socketMode,
 } from './key-spec.js';
+import { DEFAULT_ROLE_CLAIM_KEY, parseRoleClaimKey } from '../auth/role-claim.js';
 import type { AppConfig } from './types.js';
 import { isMalformedProxyUri, isUri } from './uri.js';
 import { splitOnCommas } from './values.js';
@@ -185,7 +186,17 @@ export const KEYS: readonly KeySpec[] = [
     name: 'jwt-role-claim-key', field: 'jwtRoleClaimKey', coerce: 'text', reloadable: true, inDb: true,
     aliases: ['role-claim-key'],
     doc: 'JSONPath to the role in the JWT claims (write $$ for $ in this file).',
-    parse: orDefault('$.role'), dump: q,
+    parse: (v) => {
+      // Checked when the config loads (as PostgREST parses it then), not first when the authenticator is built.
+      const key = v ?? DEFAULT_ROLE_CLAIM_KEY;
+      try {
+        parseRoleClaimKey(key);
+      } catch (err) {
+        throw invalid('jwt-role-claim-key', err instanceof Error ? err.message : String(err));
+      }
+      return key;
+    },
+    dump: q,
   }),
   key({
     name: 'jwt-secret', field: 'jwtSecret', coerce: 'text', reloadable: true, inDb: true,

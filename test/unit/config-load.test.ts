@@ -272,6 +272,12 @@ describe('loading: validation errors', () => {
     ['server-max-body-size', { PGRST_SERVER_MAX_BODY_SIZE: '0' }, 'server-max-body-size', 'server-max-body-size must be an integer of at least 1'],
     ['server-docs-path', { PGRST_SERVER_DOCS_PATH: 'docs' }, 'server-docs-path', 'server-docs-path must be empty or start with "/"'],
     ['jwt-jwks-url', { PGRST_JWT_JWKS_URL: 'ftp://keys' }, 'jwt-jwks-url', 'jwt-jwks-url must be an http or https URL'],
+    [
+      'jwt-role-claim-key that is no JSONPath',
+      { PGRST_JWT_ROLE_CLAIM_KEY: '$.[[[' },
+      'jwt-role-claim-key',
+      "jwt-role-claim-key: failed to parse role-claim-key value ($.[[[): not an RFC 9535 JSONPath starting with '$' (error at position 2) nor the deprecated JSPath syntax (error at position 0)",
+    ],
   ];
   for (const [name, env, key, message] of cases) {
     it(name, () => load(undefined, env).then(() => assert.fail('expected a ConfigError'), (err) => {
@@ -329,5 +335,6 @@ describe('in-database settings', () => {
     });
     assert.deepEqual(c.jwtSecretBytes, Buffer.from(SECRET));
     assert.throws(() => applyDbSettings(base, { db_tx_end: 'nope' }), { key: 'db-tx-end' });
+    assert.throws(() => applyDbSettings(base, { jwt_role_claim_key: '$.[[[' }), { key: 'jwt-role-claim-key' });
   });
 });
