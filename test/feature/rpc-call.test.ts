@@ -305,6 +305,7 @@ describe('overload resolution errors', () => {
 
   test('unknown arguments: PGRST202 with the closest parameter set', async () => {
     const r = await get('/rpc/greet?nam=x');
+    assert.equal(r.status, 404);
     assert.deepEqual(r.json(), {
       code: 'PGRST202',
       message: 'Could not find the function rpc.greet(nam) in the schema cache',

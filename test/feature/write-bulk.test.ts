@@ -40,6 +40,13 @@ async function recordQueries(fn: () => Promise<void>): Promise<SentQuery[]> {
       if (q instanceof BatchQuery) {
         // One batch: every statement goes out together, ending in one Sync (one implicit transaction).
         for (const st of q.statements) sent.push({ text: st.text, values: st.values.length, answeredBefore: answered });
+        // Counted as answered when PostgreSQL has finished it (its ReadyForQuery), as plain queries are below.
+        const batch = q as unknown as { handleReadyForQuery: (...a: unknown[]) => void };
+        const ready = batch.handleReadyForQuery.bind(q);
+        batch.handleReadyForQuery = (...a: unknown[]) => {
+          answered++;
+          ready(...a);
+        };
         return query.apply(client, args);
       }
       const c = q as string | { text: string; values?: unknown[] };
