@@ -4,6 +4,7 @@ import type {
   BasicExpr, Comparable, ComparisonOp, FunctionArg, JsonPathQuery, JsonPathSegment, JsonPathSelector,
   JsonValue, OrExpr, SearchCall,
 } from './jsonpath-ast.js';
+import { compareCodePoints } from '../text/compare.js';
 
 type JsonObject = { readonly [k: string]: JsonValue };
 
@@ -14,19 +15,6 @@ interface State {
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Compares strings by Unicode code point (not UTF-16 unit), the order PostgREST's Text uses. */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done || cb.done) return ca.done ? (cb.done ? 0 : -1) : 1;
-    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }
 
 function memberValues(obj: JsonObject): JsonValue[] {

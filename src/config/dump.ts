@@ -2,7 +2,7 @@
 // app.settings.* included. Reading the output back yields the same configuration. Formatting only.
 
 import { APP_SETTINGS, KEYS } from './keys.js';
-import { compareCodePoints } from './resolve.js';
+import { compareCodePoints } from '../text/compare.js';
 import { type AppConfig, defaultConfig } from './types.js';
 import { quoteConfigString } from './values.js';
 

@@ -6,6 +6,7 @@ import { type Coerce, envVarName } from './key-spec.js';
 import { APP_SETTINGS, KEYS } from './keys.js';
 import type { AppConfig } from './types.js';
 import { coerceBool, coerceInt, coerceLenientText, coerceText, type RawValue } from './values.js';
+import { compareCodePoints } from '../text/compare.js';
 
 /** Everything a configuration is computed from. */
 export interface ConfigSources {
@@ -87,14 +88,3 @@ function resolveAppSettings(sources: ConfigSources): Readonly<Record<string, str
   return Object.freeze(Object.fromEntries([...settings].sort(([a], [b]) => compareCodePoints(a, b))));
 }
 
-/** Orders strings by Unicode code points, as Haskell's `sort` on Text does. */
-export function compareCodePoints(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}

@@ -2,6 +2,7 @@
 // Pure: it reads only the error fields passed in; it never talks to the database or decides about reconnecting.
 import { ApiError } from './api-error.js';
 import { pgrst000ConnectionError, pgrst001ClientError, pgrst121RaiseParseError } from './catalogue.js';
+import { compareCodePoints } from '../text/compare.js';
 
 /** The fields of a driver error this module reads (node-postgres `DatabaseError` and Node socket errors fit). */
 export interface PgErrorLike {
@@ -175,16 +176,6 @@ function parseRaisedPgrst(message: string, detail: string | undefined): RaisedPg
     Object.defineProperty(headers, name, { value: rawHeaders[name], enumerable: true, writable: true, configurable: true });
   }
   return { code: msgObj['code'], message: msgObj['message'], details, hint, status, statusText, headers };
-}
-
-function compareCodePoints(a: string, b: string): number {
-  const x = Array.from(a, (c) => c.codePointAt(0) ?? 0);
-  const y = Array.from(b, (c) => c.codePointAt(0) ?? 0);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }
 
 /**

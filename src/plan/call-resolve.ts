@@ -2,7 +2,7 @@
 // its fuzzy hint / PGRST203. Pure: schema-cache map lookups only; no SQL, no request parsing.
 import { type NoRpcBody, pgrst202NoRpc, pgrst203AmbiguousRpc } from '../errors/catalogue.js';
 import type { MediaType } from '../request/media-type.js';
-import { compareCodePoints } from '../request/query-string.js';
+import { compareCodePoints } from '../text/compare.js';
 import { type FuzzySet, fuzzyGetOne, fuzzySetFrom } from '../schema-cache/fuzzy.js';
 import { FUZZY_HINT_MIN_SCORE, findRoutines } from '../schema-cache/lookup.js';
 import type { Routine, SchemaCache } from '../schema-cache/types.js';

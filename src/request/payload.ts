@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { pgrst102InvalidBody } from '../errors/catalogue.js';
 import { type BodyMediaType, MT, toMime } from './media-type.js';
 import { csvToJson, utf8ErrorText } from './payload-csv.js';
+import { compareCodePoints } from '../text/compare.js';
 
 /**
  * A parsed body. `keys` are the payload's column (or argument) names in PostgREST's order (ascending code points).
@@ -225,20 +226,6 @@ function urlEncodedRow(body: Buffer): Payload {
 function urlEncodedArgs(body: Buffer): Payload {
   const params = parseFormPairs(body);
   return { kind: 'url-encoded', params, keys: sortedKeys(params.map((p) => p[0])) };
-}
-
-// Sort key that turns UTF-16 code unit order into code point order (PostgREST's key sets are ordered by code point).
-const codePointUnit = (u: number): number => (u >= 0xe000 ? u - 0x800 : u >= 0xd800 ? u + 0x2000 : u);
-
-/** Compares strings by Unicode code points, the order of PostgREST's (Haskell Data.Set of Text) key sets. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointUnit(x) - codePointUnit(y);
-  }
-  return a.length - b.length;
 }
 
 function sortedKeys(keys: Iterable<string>): ReadonlySet<string> {

@@ -7,7 +7,8 @@ import { parseLogicParam } from './parse-logic.js';
 import { parseOrderParam } from './parse-order.js';
 import { parseSelect } from './parse-select.js';
 import { runParser } from './parser-core.js';
-import { canonicalQueryString, compareCodePoints, readHaskellInteger, splitQueryString } from './query-string.js';
+import { compareCodePoints } from '../text/compare.js';
+import { canonicalQueryString, readHaskellInteger, splitQueryString } from './query-string.js';
 import type { EmbeddedFilter, Filter, QueryParams, QueryRange } from './query-types.js';
 
 const RESERVED = new Set(['select', 'columns', 'on_conflict']);

@@ -2,6 +2,7 @@
 // with http-types' parseQuery and HTTP's urlEncodeVars. Knows nothing of the grammar of the values.
 
 import { isHaskellSpace } from './parser-errors.js';
+import { compareCodePoints } from '../text/compare.js';
 
 /**
  * One `key[=value]` item; `value` is null when there was no `=`. The bytes are kept only when percent-decoding
@@ -117,23 +118,6 @@ function urlEncode(text: string, bytes: Uint8Array | null): string {
     else out += escapeByte(0xc0 + (b >> 6)) + escapeByte(0x80 + (b & 0x3f));
   }
   return out;
-}
-
-/** Code-point order, which is also UTF-8 byte order (and Haskell's Text order). */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca !== cb) {
-      // a surrogate (part of an astral code point) sorts above every BMP character
-      const sa = ca >= 0xd800 && ca <= 0xdfff;
-      const sb = cb >= 0xd800 && cb <= 0xdfff;
-      if (sa !== sb) return sa ? 1 : -1;
-      return ca - cb;
-    }
-  }
-  return a.length - b.length;
 }
 
 function compareKeys(a: QueryPair, b: QueryPair): number {

@@ -7,8 +7,8 @@ import type { LoadedConstraint } from './queries/constraints.js';
 import type { ServerFacts } from './queries/server.js';
 import type { LoadedTable } from './queries/tables.js';
 import type { LoadedView } from './queries/views.js';
+import { compareCodePoints } from '../text/compare.js';
 import {
-  compareText,
   finalizeRelationships,
   foreignKeyRelationships,
   inverseRelationships,
@@ -119,7 +119,7 @@ function buildRoutines(routines: readonly Routine[]): Map<string, Map<string, Ro
   }
   for (const bySchema of out.values()) {
     for (const list of bySchema.values()) {
-      list.sort((a, b) => a.params.length - b.params.length || compareText(signature(a), signature(b)));
+      list.sort((a, b) => a.params.length - b.params.length || compareCodePoints(signature(a), signature(b)));
     }
   }
   return out;

@@ -13,7 +13,7 @@
 //                      anyelement first, then by target schema, name, media type
 //   dbTimezones:       [name…] sorted
 
-import { compareText } from './relationships.js';
+import { compareCodePoints } from '../text/compare.js';
 import type { MediaHandlerEntry, SchemaCache } from './types.js';
 
 /** A JSON-serialisable view of the cache. */
@@ -26,7 +26,7 @@ export function schemaCacheToJson(cache: SchemaCache): Record<string, unknown> {
       if (t === undefined) continue;
       const { columnsByName: _byName, ...plain } = t;
       const computedFields = [...(cache.computedFields.get(schema)?.get(name) ?? [])].sort(
-        (a, b) => compareText(a.name, b.name) || compareText(a.function.schema, b.function.schema),
+        (a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.function.schema, b.function.schema),
       );
       dbTables.push({ ...plain, computedFields });
     }
@@ -48,10 +48,10 @@ export function schemaCacheToJson(cache: SchemaCache): Record<string, unknown> {
   }
 
   const dbRepresentations = [...cache.representations.values()].sort(
-    (a, b) => compareText(a.sourceType, b.sourceType) || compareText(a.targetType, b.targetType),
+    (a, b) => compareCodePoints(a.sourceType, b.sourceType) || compareCodePoints(a.targetType, b.targetType),
   );
   const dbMediaHandlers = [...cache.mediaHandlers.values()].sort(compareHandlers);
-  const dbTimezones = [...cache.timezones].sort(compareText);
+  const dbTimezones = [...cache.timezones].sort(compareCodePoints);
 
   return { dbTables, dbRelationships, dbRoutines, dbRepresentations, dbMediaHandlers, dbTimezones };
 }
@@ -75,14 +75,14 @@ export function schemaCacheSummary(cache: SchemaCache): string {
 }
 
 function sortedKeys(map: ReadonlyMap<string, unknown> | undefined): string[] {
-  return map === undefined ? [] : [...map.keys()].sort(compareText);
+  return map === undefined ? [] : [...map.keys()].sort(compareCodePoints);
 }
 
 function compareHandlers(a: MediaHandlerEntry, b: MediaHandlerEntry): number {
   if (a.target.kind !== b.target.kind) return a.target.kind === 'anyelement' ? -1 : 1;
   if (a.target.kind === 'rel' && b.target.kind === 'rel') {
-    const c = compareText(a.target.qi.schema, b.target.qi.schema) || compareText(a.target.qi.name, b.target.qi.name);
+    const c = compareCodePoints(a.target.qi.schema, b.target.qi.schema) || compareCodePoints(a.target.qi.name, b.target.qi.name);
     if (c !== 0) return c;
   }
-  return compareText(a.mediaType, b.mediaType);
+  return compareCodePoints(a.mediaType, b.mediaType);
 }

@@ -14,6 +14,7 @@ import type {
   Table,
 } from './types.js';
 import { expandKeyColumns, type ViewKeyDependency } from './view-keys.js';
+import { compareCodePoints } from '../text/compare.js';
 
 /** An FK relationship plus the oid of the constraint it came from (to find its view variants). */
 interface SourcedRel {
@@ -229,22 +230,9 @@ export function finalizeRelationships(
 
 // --- ordering: the derived Ord of PostgREST's Relationship type, so ambiguity details list in the same order
 
-/** Compares strings by code point, like Haskell's Text. */
-export function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) ?? 0;
-    const y = b.codePointAt(i) ?? 0;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
-}
-
 const cmpBool = (a: boolean, b: boolean): number => (a === b ? 0 : a ? 1 : -1);
 const cmpQi = (a: QualifiedIdentifier, b: QualifiedIdentifier): number =>
-  compareText(a.schema, b.schema) || compareText(a.name, b.name);
+  compareCodePoints(a.schema, b.schema) || compareCodePoints(a.name, b.name);
 
 function cmpPairs(a: readonly ColumnPair[], b: readonly ColumnPair[]): number {
   const n = Math.min(a.length, b.length);
@@ -252,7 +240,7 @@ function cmpPairs(a: readonly ColumnPair[], b: readonly ColumnPair[]): number {
     const x = a[i];
     const y = b[i];
     if (x === undefined || y === undefined) break;
-    const c = compareText(x[0], y[0]) || compareText(x[1], y[1]);
+    const c = compareCodePoints(x[0], y[0]) || compareCodePoints(x[1], y[1]);
     if (c !== 0) return c;
   }
   return a.length - b.length;
@@ -267,14 +255,14 @@ function cmpCardinality(a: Cardinality, b: Cardinality): number {
     const y = b.junction;
     return (
       cmpQi(x.table, y.table) ||
-      compareText(x.constraint1, y.constraint1) ||
-      compareText(x.constraint2, y.constraint2) ||
+      compareCodePoints(x.constraint1, y.constraint1) ||
+      compareCodePoints(x.constraint2, y.constraint2) ||
       cmpPairs(x.sourceColumns, y.sourceColumns) ||
       cmpPairs(x.targetColumns, y.targetColumns)
     );
   }
   if (a.kind === 'M2M' || b.kind === 'M2M') return 0;
-  const c = compareText(a.constraint, b.constraint) || cmpPairs(a.columns, b.columns);
+  const c = compareCodePoints(a.constraint, b.constraint) || cmpPairs(a.columns, b.columns);
   if (c !== 0 || a.kind !== 'O2O' || b.kind !== 'O2O') return c;
   return cmpBool(a.isParent, b.isParent);
 }

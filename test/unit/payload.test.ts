@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ApiError } from '../../src/errors/api-error.js';
 import type { BodyMediaType } from '../../src/request/media-type.js';
-import { type Payload, type PayloadOptions, compareCodePoints, parsePayload, payloadKeys } from '../../src/request/payload.js';
+import { type Payload, type PayloadOptions, parsePayload, payloadKeys } from '../../src/request/payload.js';
+import { compareCodePoints } from '../../src/text/compare.js';
 
 const TABLE: PayloadOptions = { isRpc: false };
 const RPC: PayloadOptions = { isRpc: true };
