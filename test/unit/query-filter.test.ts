@@ -3,10 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../src/errors/api-error.js';
 import { parseFilterParam, pOpExpr, pSingleVal } from '../../src/request/parse-filter.js';
 import { runParser } from '../../src/request/parser-core.js';
 import type { JsonOperation, Operation } from '../../src/request/query-types.js';
+import { errorOf } from './parse-test-helpers.js';
 
 const key = (value: string, arrow: '->' | '->>' = '->'): JsonOperation => ({ kind: 'key', arrow, value });
 const idx = (value: string, arrow: '->' | '->>' = '->'): JsonOperation => ({ kind: 'index', arrow, value });
@@ -15,18 +15,6 @@ const quant = (operator: string, value: string, quantifier: 'any' | 'all' | null
 const simple = (operator: string, value: string): Operation => ({ kind: 'simple', operator, value }) as Operation;
 const fts = (operator: string, value: string, language: string | null = null): Operation =>
   ({ kind: 'fts', operator, language, value }) as Operation;
-
-function errorOf(run: () => unknown): { message: string; details: unknown } {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `not an ApiError: ${String(e)}`);
-    assert.equal(e.status, 400);
-    assert.equal(e.code, 'PGRST100');
-    return { message: e.message, details: e.details };
-  }
-  return assert.fail('expected a PGRST100 error');
-}
 
 const values: readonly (readonly [string, boolean, Operation])[] = [
   ['eq.1', false, quant('eq', '1')],

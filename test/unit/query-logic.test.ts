@@ -3,10 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../src/errors/api-error.js';
 import { parseLogicParam, pLogicTree } from '../../src/request/parse-logic.js';
 import { runParser } from '../../src/request/parser-core.js';
 import type { JsonOperation, LogicTree, Operation } from '../../src/request/query-types.js';
+import { errorOf } from './parse-test-helpers.js';
 
 const leaf = (name: string, operation: Operation, negated = false, jsonPath: JsonOperation[] = []): LogicTree => ({
   kind: 'filter',
@@ -18,18 +18,6 @@ const inList = (name: string, values: string[], negated = false): LogicTree => l
 const and = (...children: LogicTree[]): LogicTree => ({ kind: 'expr', negated: false, operator: 'and', children });
 const or = (...children: LogicTree[]): LogicTree => ({ kind: 'expr', negated: false, operator: 'or', children });
 const not = (t: LogicTree): LogicTree => (t.kind === 'expr' ? { ...t, negated: true } : t);
-
-function errorOf(run: () => unknown): { message: string; details: unknown } {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `not an ApiError: ${String(e)}`);
-    assert.equal(e.status, 400);
-    assert.equal(e.code, 'PGRST100');
-    return { message: e.message, details: e.details };
-  }
-  return assert.fail('expected a PGRST100 error');
-}
 
 const trees: readonly (readonly [string, string, string[], LogicTree])[] = [
   ['or', '(id.eq.1,id.eq.2)', [], or(eq('id', '1'), eq('id', '2'))],

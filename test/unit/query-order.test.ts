@@ -3,10 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../src/errors/api-error.js';
 import { parseOrderParam, pOrder } from '../../src/request/parse-order.js';
 import { runParser } from '../../src/request/parser-core.js';
 import type { JsonOperation, OrderDirection, OrderNulls, OrderTerm } from '../../src/request/query-types.js';
+import { errorOf } from './parse-test-helpers.js';
 
 const key = (value: string, arrow: '->' | '->>' = '->'): JsonOperation => ({ kind: 'key', arrow, value });
 const term = (
@@ -22,18 +22,6 @@ const related = (
   nulls: OrderNulls | null = null,
   jsonPath: JsonOperation[] = [],
 ): OrderTerm => ({ kind: 'related', relation, field: { name, jsonPath }, direction, nulls });
-
-function errorOf(run: () => unknown): { message: string; details: unknown } {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `not an ApiError: ${String(e)}`);
-    assert.equal(e.status, 400);
-    assert.equal(e.code, 'PGRST100');
-    return { message: e.message, details: e.details };
-  }
-  return assert.fail('expected a PGRST100 error');
-}
 
 const orders: readonly (readonly [string, OrderTerm[]])[] = [
   ['id', [term('id')]],

@@ -8,20 +8,9 @@ import { ApiError } from '../../src/errors/api-error.js';
 import { parseQueryParams } from '../../src/request/query-params.js';
 import { canonicalQueryString, readHaskellInteger, splitQueryString } from '../../src/request/query-string.js';
 import type { QueryParams } from '../../src/request/query-types.js';
+import { errorOf } from './parse-test-helpers.js';
 
 const parse = (qs: string, isRpcRead = false): QueryParams => parseQueryParams(qs, { isRpcRead });
-
-function errorOf(run: () => unknown): { message: string; details: unknown } {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `not an ApiError: ${String(e)}`);
-    assert.equal(e.status, 400);
-    assert.equal(e.code, 'PGRST100');
-    return { message: e.message, details: e.details };
-  }
-  return assert.fail('expected a PGRST100 error');
-}
 
 const eq = (name: string, value: string) => ({
   field: { name, jsonPath: [] },

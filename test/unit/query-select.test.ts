@@ -3,11 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../src/errors/api-error.js';
 import { pFieldName, pJsonPath } from '../../src/request/parse-field.js';
 import { pFieldSelect, pRelationSelect, pSpreadRelationSelect, parseSelect } from '../../src/request/parse-select.js';
 import { type Parser, runParser } from '../../src/request/parser-core.js';
 import type { JsonOperation, SelectItem } from '../../src/request/query-types.js';
+import { errorOf } from './parse-test-helpers.js';
 
 const key = (value: string, arrow: '->' | '->>' = '->'): JsonOperation => ({ kind: 'key', arrow, value });
 const idx = (value: string, arrow: '->' | '->>' = '->'): JsonOperation => ({ kind: 'index', arrow, value });
@@ -51,18 +51,6 @@ const spread = (name: string, children: SelectItem[], o: { hint?: string; joinTy
   joinType: o.joinType ?? null,
   children,
 });
-
-function errorOf(run: () => unknown): { message: string; details: unknown } {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `not an ApiError: ${String(e)}`);
-    assert.equal(e.status, 400);
-    assert.equal(e.code, 'PGRST100');
-    return { message: e.message, details: e.details };
-  }
-  return assert.fail('expected a PGRST100 error');
-}
 
 const accepted: readonly (readonly [string, SelectItem[]])[] = [
   ['id', [col('id')]],
