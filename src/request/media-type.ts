@@ -193,10 +193,21 @@ export function sortAccept(header: string): string[] {
 }
 
 /** The client's acceptable media types in preference order; an absent header means `*` + `/*`. */
-export function parseAccept(header: string | undefined): MediaType[] {
-  if (header === undefined) return [MT.any];
-  return sortAccept(header).map(parseMediaType);
+export function parseAccept(header: string | undefined): readonly MediaType[] {
+  if (header === undefined) return ANY;
+  // Clients send the same few Accept headers over and over, and reading one costs microseconds: kept, up to a bound.
+  let parsed = acceptCache.get(header);
+  if (parsed === undefined) {
+    parsed = sortAccept(header).map(parseMediaType);
+    if (acceptCache.size >= ACCEPT_CACHE_SIZE) acceptCache.clear();
+    acceptCache.set(header, parsed);
+  }
+  return parsed;
 }
+
+const ANY: readonly MediaType[] = [MT.any];
+const ACCEPT_CACHE_SIZE = 256;
+const acceptCache = new Map<string, readonly MediaType[]>();
 
 /** The media type as PostgREST writes it (in Content-Type and in error messages). */
 export function toMime(mt: MediaType): string {
