@@ -395,9 +395,6 @@ export const KEYS: readonly KeySpec[] = [
   }),
 ];
 
-/** Rows by key name (aliases not included). */
-export const KEYS_BY_NAME: ReadonlyMap<string, KeySpec> = new Map(KEYS.map((k) => [k.name, k]));
-
 /** In-database names without the `pgrst.` prefix (e.g. `db_schemas`) that may override the configuration. */
 export const IN_DB_NAMES: ReadonlySet<string> = new Set(
   KEYS.flatMap((k) => (k.inDb === undefined ? [] : [k.inDb.slice('pgrst.'.length)])),

@@ -35,11 +35,6 @@ export function swaggerUiVersion(): string {
   return swaggerUiPackage().version;
 }
 
-/** Whether `name` is a swagger-ui-dist file the docs page serves. */
-export function isStaticAsset(name: string): boolean {
-  return ASSETS.has(name);
-}
-
 /** The named allow-listed file, or undefined for any other name. */
 export function staticAsset(name: string): StaticAsset | undefined {
   const contentType = ASSETS.get(name);

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Duplex, pipeline as pipe, Readable } from 'node:stream';
 import { ApiError } from '../errors/api-error.js';
-import { pgrst117UnsupportedMethod } from '../errors/catalogue.js';
+import { pgrst117UnsupportedMethod, pgrstX00Internal } from '../errors/catalogue.js';
 import { errorResponse } from '../response/error.js';
 import { type ApiResponse, bodyLength, type RawRequest } from './types.js';
 
@@ -26,7 +26,7 @@ export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: 
     const headers = () => (server.listening ? common() : { ...common(), Connection: 'close' });
     handle(req, res, pipeline, limits, headers).catch((err) => {
       onUnexpected(err);
-      if (!res.headersSent) write(res, errorResponse(internalError()), headers(), false);
+      if (!res.headersSent) write(res, errorResponse(pgrstX00Internal('Internal server error')), headers(), false);
       else res.destroy();
     });
   };
@@ -59,10 +59,6 @@ export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: 
     );
   });
   return server;
-}
-
-function internalError(): ApiError {
-  return new ApiError(500, 'PGRSTX00', 'Internal server error', null, null);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, limits: HttpLimits, common: CommonHeaders): Promise<void> {

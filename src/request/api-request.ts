@@ -4,8 +4,8 @@ import type { AppConfig } from '../config/types.js';
 import type { RawRequest } from '../http/types.js';
 import { checkStrictHandling, parsePreferences, type Preferences } from './preferences.js';
 import { parseQueryParams } from './query-params.js';
-import type { EmbedPath, QueryParams, QueryRange } from './query-types.js';
-import { allRange, type NonnegRange, topLevelRange } from './range.js';
+import type { QueryParams, QueryRange } from './query-types.js';
+import { type NonnegRange, topLevelRange } from './range.js';
 import { type Action, action as actionFor, route, selectSchema, type Target } from './route.js';
 
 /** Everything the planner needs to know about the request, parsed. */
@@ -63,12 +63,6 @@ export function buildApiRequest(raw: RawRequest, config: AppConfig): ApiRequest 
 export function rangeOf(r: QueryRange): NonnegRange {
   const upper = r.limit === null ? ({ kind: 'above-all' } as const) : ({ kind: 'above', n: r.offset + r.limit - 1 } as const);
   return { lower: { kind: 'below', n: r.offset }, upper };
-}
-
-/** The window of an embedded resource's rows (`rel.limit`, `rel.offset`), every row when not given. */
-export function embedRange(query: QueryParams, path: EmbedPath): NonnegRange {
-  const r = query.ranges.find((x) => x.embedPath.length === path.length && x.embedPath.every((p, i) => p === path[i]));
-  return r ? rangeOf(r) : allRange;
 }
 
 /** `a=1; b=2` → {a: '1', b: '2'} (first occurrence wins). */

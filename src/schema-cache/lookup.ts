@@ -1,7 +1,8 @@
 // Map lookups into a SchemaCache for the planner (tables, routines, relationships, computed fields,
 // representations, media handlers) and the PGRST205 error with its fuzzy hint. Never scans the catalog.
 
-import { ApiError } from '../errors/api-error.js';
+import type { ApiError } from '../errors/api-error.js';
+import { pgrst205TableNotFound } from '../errors/catalogue-schema-cache.js';
 import { type FuzzySet, fuzzyGetOne, fuzzySetFrom } from './fuzzy.js';
 import {
   type ComputedField,
@@ -81,21 +82,9 @@ export function findMediaHandler(
   return cache.mediaHandlers.get(mediaHandlerKey(target, mediaType));
 }
 
-/** Whether `name` is a time zone PostgreSQL knows (pg_timezone_names). */
-export function isValidTimezone(cache: SchemaCache, name: string): boolean {
-  return cache.timezones.has(name);
-}
-
 /** 404 PGRST205 for an unknown relation, with PostgREST's "Perhaps you meant the table" hint. */
 export function tableNotFound(cache: SchemaCache, schema: string, name: string): ApiError {
-  const suggestion = suggestTable(cache, schema, name);
-  return new ApiError(
-    404,
-    'PGRST205',
-    `Could not find the table '${schema}.${name}' in the schema cache`,
-    null,
-    suggestion === undefined ? null : `Perhaps you meant the table '${schema}.${suggestion}'`,
-  );
+  return pgrst205TableNotFound(schema, name, suggestTable(cache, schema, name));
 }
 
 // Built on first use per snapshot and schema: most snapshots never need one.
