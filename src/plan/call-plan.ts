@@ -6,13 +6,14 @@ import { pgrst128MaxAffectedRpcViolation } from '../errors/catalogue.js';
 import type { ApiRequest } from '../request/api-request.js';
 import { bodyMediaType, parseContentType } from '../request/media-type.js';
 import { type Payload, parsePayload, payloadKeys } from '../request/payload.js';
-import { convertToLimitZeroRange, restrictRange } from '../request/range.js';
+import { capRange } from '../request/range.js';
 import { findTable } from '../schema-cache/lookup.js';
 import type { Routine, SchemaCache, Table } from '../schema-cache/types.js';
 import type { ArgValue, CallArgs, CallPlan, CallReturn, DirectArg } from './call-types.js';
 import { findProc } from './call-resolve.js';
 import { hasDefaultSelect, negotiateMedia } from './media.js';
 import { expandRepresentationStars } from './media-representations.js';
+import type { MutateChecks } from './mutate-types.js';
 import { planRead } from './read-plan.js';
 
 /** Plans a function call (POST: `call`; GET/HEAD: `call-read`). */
@@ -28,7 +29,7 @@ export function planCall(req: ApiRequest, cache: SchemaCache, config: AppConfig)
   const routine = findProc(cache, { schema: req.schema, name, keys, contentType, isPost });
 
   const top = req.topRange;
-  const range = convertToLimitZeroRange(top, restrictRange(config.dbMaxRows, top));
+  const range = capRange(top, config.dbMaxRows);
   const relation = resultRelation(cache, routine);
   const read = expandRepresentationStars(planRead(relation, req.query, range, cache, req.schema, config), cache);
   // Handlers are looked up for what the function returns: its row type's relation, or the function itself.
@@ -70,6 +71,11 @@ export function callReturn(routine: Routine): CallReturn {
 /** Whether the function returns one value or row (not SETOF). */
 export function returnsSingle(plan: Pick<CallPlan, 'returns'>): boolean {
   return plan.returns !== 'setof-scalar' && plan.returns !== 'setof-composite';
+}
+
+/** The checks on the rows a call returned (singular Accept, max-affected), as writes make them (mutate-checks.ts). */
+export function callChecks(plan: Pick<CallPlan, 'media' | 'maxAffected'>): MutateChecks {
+  return { put: false, singular: plan.media.kind === 'object', maxAffected: plan.maxAffected };
 }
 
 /** The rows a call's response reports: always 1 for a single result (even when filtered out), else the rows found. */

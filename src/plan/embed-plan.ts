@@ -3,7 +3,7 @@
 import type { AppConfig } from '../config/types.js';
 import { rangeOf } from '../request/api-request.js';
 import type { QueryParams } from '../request/query-types.js';
-import { allRange, convertToLimitZeroRange, type NonnegRange, restrictRange } from '../request/range.js';
+import { allRange, capRange, type NonnegRange } from '../request/range.js';
 import { findComputedField, findTable } from '../schema-cache/lookup.js';
 import type { Relationship, SchemaCache, Table } from '../schema-cache/types.js';
 import { findRel, relIsToOne } from './relationship.js';
@@ -106,7 +106,7 @@ function draftEmbed(ctx: ReadContext, parent: DraftNode, target: TargetNode, use
 function childRange(ctx: ReadContext, target: TargetNode): NonnegRange {
   if (ctx.purpose === 'mutation') return allRange;
   const r = target.range === undefined ? allRange : rangeOf(target.range);
-  return convertToLimitZeroRange(r, restrictRange(ctx.config.dbMaxRows, r));
+  return capRange(r, ctx.config.dbMaxRows);
 }
 
 // PostgreSQL truncates identifiers to 63 bytes; longer or repeated names fall back to a numbered alias.

@@ -3,7 +3,7 @@
 import type { AppConfig } from '../config/types.js';
 import { pgrst127NotImplemented } from '../errors/catalogue.js';
 import type { ApiRequest } from '../request/api-request.js';
-import { convertToLimitZeroRange, restrictRange } from '../request/range.js';
+import { capRange } from '../request/range.js';
 import { findTable, tableNotFound } from '../schema-cache/lookup.js';
 import type { SchemaCache, Table } from '../schema-cache/types.js';
 import { planCall } from './call-plan.js';
@@ -30,7 +30,7 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, config: AppConf
 
 function planReadRequest(req: ApiRequest, table: Table, cache: SchemaCache, config: AppConfig): ReadRequestPlan {
   // db-max-rows caps the window, except the limit=0 window, which stays as it is (PostgREST's nodeRestrictRange).
-  const top = convertToLimitZeroRange(req.topRange, restrictRange(config.dbMaxRows, req.topRange));
+  const top = capRange(req.topRange, config.dbMaxRows);
   const read = expandRepresentationStars(planRead(table, req.query, top, cache, req.schema, config), cache);
   // As PostgREST: negotiated after the read is planned, on its final select (handlers of the table need the default).
   const { media, handler } = negotiateMedia(req.accept, cache, config, table, hasDefaultSelect(read));

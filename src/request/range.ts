@@ -89,6 +89,11 @@ export function restrictRange(limit: number | undefined, r: NonnegRange): Nonneg
   return rangeIntersection(r, rangeLeq(rangeOffset(r) + limit - 1));
 }
 
+/** A window capped at db-max-rows, except that `limit=0` stays a limit of zero (top level, calls and embeds alike). */
+export function capRange(r: NonnegRange, maxRows: number | undefined): NonnegRange {
+  return convertToLimitZeroRange(r, restrictRange(maxRows, r));
+}
+
 // Haskell's isSpace over Latin-1 plus Unicode space separators, as `read` skips them.
 const HS_SPACE = /^[\t\n\v\f\r\p{Zs}]+|[\t\n\v\f\r\p{Zs}]+$/gu;
 

@@ -2,9 +2,9 @@
 // Content-Type, Preference-Applied, Content-Profile, Vary and the response GUCs; singular and max-affected errors. Pure.
 import type { TxResult } from '../db/execute.js';
 import { ApiError } from '../errors/api-error.js';
-import { pgrst116Singular, pgrst124MaxAffectedViolation } from '../errors/catalogue.js';
 import type { ApiResponse } from '../http/types.js';
-import { callPageTotal } from '../plan/call-plan.js';
+import { callChecks, callPageTotal } from '../plan/call-plan.js';
+import { failedCheck } from '../plan/mutate-checks.js';
 import type { CallPlan } from '../plan/call-types.js';
 import type { ApiRequest } from '../request/api-request.js';
 import { contentTypeHeader } from '../request/media-type.js';
@@ -18,8 +18,8 @@ export function callResponse(plan: CallPlan, req: ApiRequest, result: TxResult):
   const pageTotal = callPageTotal(plan, Number(row?.['page_total'] ?? 0));
   const total = readTotal(plan, row, undefined);
 
-  if (plan.media.kind === 'object' && pageTotal !== 1) throw pgrst116Singular(pageTotal);
-  if (plan.maxAffected !== undefined && pageTotal > plan.maxAffected) throw pgrst124MaxAffectedViolation(pageTotal);
+  const failed = failedCheck(callChecks(plan), pageTotal);
+  if (failed) throw failed;
 
   const { status: rangeStatus, contentRange } = rangeStatusHeader(plan.topRange, pageTotal, total);
   if (rangeStatus === 416) {

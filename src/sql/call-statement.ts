@@ -3,9 +3,10 @@
 // relation (select, filters, order, window, count, body). No I/O.
 import type pg from 'pg';
 import type { Statement, TxScript } from '../db/execute.js';
-import { callPageTotal, returnsSingle } from '../plan/call-plan.js';
+import { callChecks, callPageTotal, returnsSingle } from '../plan/call-plan.js';
 import type { CallPlan } from '../plan/call-types.js';
 import { bodyMedia } from '../plan/media.js';
+import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
 import { allRange, rangeEquals } from '../request/range.js';
 import type { IsolationLevel } from '../schema-cache/types.js';
 import { bodyExpr, handlerBodyExpr, handlerIsScalarCast } from './body.js';
@@ -55,14 +56,11 @@ export const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMM
  */
 function callEnd(plan: CallPlan, ctx: ScriptContext): TxScript['end'] {
   if (preferredEnd(ctx) === 'rollback') return 'rollback';
-  const singular = plan.media.kind === 'object';
-  if (!singular && plan.maxAffected === undefined) return 'commit';
+  const checks = callChecks(plan);
+  if (!hasResultChecks(checks)) return 'commit';
   return (result: pg.QueryResult) => {
     const found = Number((result.rows[0] as Record<string, unknown> | undefined)?.['page_total'] ?? 0);
-    const rows = callPageTotal(plan, found);
-    if (singular && rows !== 1) return 'rollback';
-    if (plan.maxAffected !== undefined && rows > plan.maxAffected) return 'rollback';
-    return 'commit';
+    return failedCheck(checks, callPageTotal(plan, found)) ? 'rollback' : 'commit';
   };
 }
 
