@@ -1,9 +1,10 @@
 // OPTIONS answers (the `Allow` header per root, relation or routine) and v16's default `Vary` header on API responses.
-// Pure: looks up the schema cache only; never touches the database, and leaves routine overload resolution to the planner.
+// Pure: looks up the schema cache only and never touches the database; which overload of /rpc/<name> an OPTIONS
+// request describes is the planner's call resolution (plan/call-resolve.ts), as in PostgREST.
 import type { ApiResponse } from '../http/types.js';
-import { pgrst202NoRpc } from '../errors/catalogue.js';
+import { optionsRoutineResolver } from '../plan/call-resolve.js';
 import type { Target } from '../request/route.js';
-import { findRoutines, findTable, tableNotFound } from '../schema-cache/lookup.js';
+import { findTable, tableNotFound } from '../schema-cache/lookup.js';
 import type { Routine, SchemaCache, Table } from '../schema-cache/types.js';
 
 /** What an `Allow` header is computed from: the root, a cached relation, or a resolved routine. */
@@ -54,13 +55,13 @@ export interface OptionsRequest {
   readonly schema: string;
 }
 
-/** Picks the overload an OPTIONS request on /rpc/<name> targets (PostgREST resolves it as for a GET call). */
+/** Picks the overload an OPTIONS request on /rpc/<name> targets, or throws PGRST202/PGRST203. */
 export type RoutineResolver = (schema: string, name: string) => Routine;
 
 /**
- * Answers OPTIONS on the root, a relation (PGRST205 when not cached) or a routine. Pass the planner's overload
- * resolution as `resolveRoutine` for PostgREST's exact PGRST202/PGRST203 errors; without it the first overload is
- * used and a missing function is PGRST202 without a hint.
+ * Answers OPTIONS on the root, a relation (PGRST205 when not cached) or a routine. The routine is the overload a call
+ * without arguments resolves to (`optionsRoutineResolver`, unless `resolveRoutine` replaces it): PGRST202 when no
+ * overload takes zero arguments (every parameter required, or no such function), PGRST203 when several do.
  */
 export function optionsResponse(request: OptionsRequest, cache: SchemaCache, resolveRoutine?: RoutineResolver): ApiResponse {
   const { target, schema } = request;
@@ -73,18 +74,10 @@ export function optionsResponse(request: OptionsRequest, cache: SchemaCache, res
       return infoResponse(allowHeader({ kind: 'relation', table }));
     }
     case 'routine': {
-      const routine = (resolveRoutine ?? firstOverload(cache))(schema, target.name);
+      const routine = (resolveRoutine ?? optionsRoutineResolver(cache))(schema, target.name);
       return infoResponse(allowHeader({ kind: 'routine', routine }));
     }
   }
-}
-
-function firstOverload(cache: SchemaCache): RoutineResolver {
-  return (schema, name) => {
-    const overload = findRoutines(cache, schema, name)[0];
-    if (overload === undefined) throw pgrst202NoRpc(schema, name, [], null);
-    return overload;
-  };
 }
 
 /** The `Vary` value PostgREST v16 adds to API responses that do not set one themselves. */

@@ -86,7 +86,7 @@ describe('v16 Vary, Server-Timing and keep-alive', () => {
   after(() => srv.stop());
 
   test('successful OPTIONS answers carry the default Vary and Server-Timing', async () => {
-    for (const path of ['/words', '/', '/rpc/shout_it']) {
+    for (const path of ['/words', '/', '/rpc/search_path']) {
       const r = await request(srv.url, path, { method: 'OPTIONS' });
       assert.equal(r.status, 200, path);
       assert.equal(r.headers.get('vary'), 'Accept, Prefer, Range', path);

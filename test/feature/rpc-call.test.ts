@@ -358,6 +358,53 @@ describe('overload resolution errors', () => {
   });
 });
 
+describe('OPTIONS on an overloaded function', () => {
+  const options = (path: string) => request(srv.url, path, { method: 'OPTIONS' });
+
+  test('Allow follows the overload callable without arguments, not the first one created', async () => {
+    const r = await options('/rpc/allow_mixed');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('allow'), 'OPTIONS,GET,HEAD,POST', 'allow_mixed() is stable; allow_mixed(id) is volatile');
+    assert.equal(r.text, '');
+    // an overload whose parameters all have defaults is callable without arguments too
+    assert.equal((await options('/rpc/allow_defaulted')).headers.get('allow'), 'OPTIONS,POST');
+  });
+
+  test('query-string keys are filters, not arguments', async () => {
+    const filtered = await options('/rpc/allow_mixed?id=eq.1');
+    assert.equal(filtered.status, 200);
+    assert.equal(filtered.headers.get('allow'), 'OPTIONS,GET,HEAD,POST');
+    const bare = await options('/rpc/allow_mixed?id=1');
+    assert.equal(bare.status, 400);
+    assert.equal((bare.json() as { code: string }).code, 'PGRST100');
+  });
+
+  test('no overload callable without arguments: PGRST202', async () => {
+    const r = await options('/rpc/allow_required');
+    assert.equal(r.status, 404);
+    assert.equal(r.headers.get('allow'), null);
+    assert.deepEqual(r.json(), {
+      code: 'PGRST202',
+      message: 'Could not find the function rpc.allow_required without parameters in the schema cache',
+      details: 'Searched for the function rpc.allow_required without parameters, but no matches were found in the schema cache.',
+      hint: null,
+    });
+    assert.equal((await options('/rpc/allow_unknown')).status, 404);
+  });
+
+  test('several overloads callable without arguments: PGRST203', async () => {
+    const r = await options('/rpc/allow_ambiguous');
+    assert.equal(r.status, 300);
+    assert.equal(r.headers.get('allow'), null);
+    assert.deepEqual(r.json(), {
+      code: 'PGRST203',
+      message: 'Could not choose the best candidate function between: rpc.allow_ambiguous(), rpc.allow_ambiguous(step => integer)',
+      details: null,
+      hint: 'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+    });
+  });
+});
+
 describe('several exposed schemas', () => {
   let multi: TestServer;
   before(async () => {
