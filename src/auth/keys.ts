@@ -60,12 +60,14 @@ export function decodeBase64Url(text: string): Buffer | undefined {
   return Buffer.from(text, 'base64url');
 }
 
-// Standard padded base64 after mapping the url-safe alphabet (`-_` and `.` as padding) back.
-function decodeSecretBase64(raw: string): Buffer {
+/**
+ * Decodes jwt-secret as PostgREST does when jwt-secret-is-base64 is set: standard padded base64 after mapping the
+ * url-safe alphabet back (`-_` as `+/`, `.` as padding), outer white space ignored; undefined when invalid.
+ * Also used by config/secret.ts when the configuration loads.
+ */
+export function decodeSecretBase64(raw: string): Buffer | undefined {
   const text = raw.replace(/-/g, '+').replace(/_/g, '/').replace(/\./g, '=').trim();
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
-    throw new Error('The JWT secret is not valid base64 (jwt-secret-is-base64 is true).');
-  }
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
   return Buffer.from(text, 'base64');
 }
 
@@ -224,7 +226,9 @@ export function buildKeySet(config: KeyConfig): KeySet | undefined {
   if (config.jwtSecretBytes !== undefined) {
     bytes = Buffer.from(config.jwtSecretBytes);
   } else if (config.jwtSecretIsBase64) {
-    bytes = decodeSecretBase64(typeof raw === 'string' ? raw : Buffer.from(raw).toString('latin1'));
+    const decoded = decodeSecretBase64(typeof raw === 'string' ? raw : Buffer.from(raw).toString('latin1'));
+    if (decoded === undefined) throw new Error('The JWT secret is not valid base64 (jwt-secret-is-base64 is true).');
+    bytes = decoded;
   } else {
     bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
   }

@@ -1,16 +1,9 @@
-// jwt-secret checks done when the configuration loads: base64 decoding with PostgREST's rules and the
-// 32-byte minimum (skipped for JWK/JWKS JSON). Turning the bytes into verification keys is the auth module's job.
+// jwt-secret checks done when the configuration loads: base64 decoding with PostgREST's rules (the auth module's
+// decoder) and the 32-byte minimum (skipped for JWK/JWKS JSON). Turning the bytes into verification keys is the
+// auth module's job.
 
+import { decodeSecretBase64 } from '../auth/keys.js';
 import { ConfigError } from './config-error.js';
-
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const URL_SAFE: Readonly<Record<string, string>> = { _: '/', '-': '+', '.': '=' };
-
-/** Decodes base64 as PostgREST does (`_-.` read as `/+=`, outer white space ignored, padding required). */
-export function decodeSecretBase64(text: string): Buffer | undefined {
-  const normalized = text.replace(/[_.-]/g, (c) => URL_SAFE[c] ?? c).trim();
-  return STRICT_BASE64.test(normalized) ? Buffer.from(normalized, 'base64') : undefined;
-}
 
 /** The key bytes for a secret as configured; throws ConfigError when base64 is invalid or the secret is short. */
 export function secretKeyBytes(secret: Uint8Array, isBase64: boolean): Uint8Array {

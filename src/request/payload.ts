@@ -6,6 +6,7 @@ import { pgrst102InvalidBody } from '../errors/catalogue.js';
 import { type BodyMediaType, MT, toMime } from './media-type.js';
 import { csvToJson, utf8ErrorText } from './payload-csv.js';
 import { compareCodePoints } from '../text/compare.js';
+import { hexDigitValue } from '../text/hex.js';
 
 /**
  * A parsed body. `keys` are the payload's column (or argument) names in PostgREST's order (ascending code points).
@@ -180,9 +181,6 @@ function parseFormPairs(body: Buffer): (readonly [string, string])[] {
   return pairs;
 }
 
-const hexValue = (c: number | undefined): number =>
-  c === undefined ? -1 : c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
-
 function formText(body: Buffer, start: number, end: number): string {
   let plain = true;
   for (let i = start; i < end; i++) {
@@ -199,8 +197,8 @@ function formText(body: Buffer, start: number, end: number): string {
     const c = body[i] as number;
     if (c === 43) out[n++] = 32;
     else if (c === 37) {
-      const hi = hexValue(i + 1 < end ? body[i + 1] : undefined);
-      const lo = hexValue(i + 2 < end ? body[i + 2] : undefined);
+      const hi = hexDigitValue(i + 1 < end ? body[i + 1] : undefined);
+      const lo = hexDigitValue(i + 2 < end ? body[i + 2] : undefined);
       if (hi >= 0 && lo >= 0) {
         out[n++] = hi * 16 + lo;
         i += 2;

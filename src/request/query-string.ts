@@ -1,8 +1,9 @@
 // Splits a raw query string into decoded key/value pairs and renders PostgREST's canonical form, byte-exact
 // with http-types' parseQuery and HTTP's urlEncodeVars. Knows nothing of the grammar of the values.
 
-import { isHaskellSpace } from './parser-errors.js';
 import { compareCodePoints } from '../text/compare.js';
+import { readHaskellInteger as readHaskellBigInt } from '../text/haskell-integer.js';
+import { hexDigitValue } from '../text/hex.js';
 
 /**
  * One `key[=value]` item; `value` is null when there was no `=`. The bytes are kept only when percent-decoding
@@ -14,9 +15,6 @@ export interface QueryPair {
   readonly keyBytes: Uint8Array | null;
   readonly valueBytes: Uint8Array | null;
 }
-
-const hexVal = (b: number): number =>
-  b >= 48 && b <= 57 ? b - 48 : b >= 65 && b <= 70 ? b - 55 : b >= 97 && b <= 102 ? b - 87 : -1;
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -35,8 +33,8 @@ function urlDecode(raw: string, start: number, end: number): Decoded {
     let b = piece.charCodeAt(i);
     if (b === 43) b = 32;
     else if (b === 37 && i + 2 < piece.length) {
-      const hi = hexVal(piece.charCodeAt(i + 1));
-      const lo = hexVal(piece.charCodeAt(i + 2));
+      const hi = hexDigitValue(piece.charCodeAt(i + 1));
+      const lo = hexDigitValue(piece.charCodeAt(i + 2));
       if (hi >= 0 && lo >= 0) {
         b = hi * 16 + lo;
         i += 2;
@@ -48,6 +46,12 @@ function urlDecode(raw: string, start: number, end: number): Decoded {
   return { text, bytes: null };
 }
 
+/** One percent-encoded component decoded as `splitQueryString` decodes it, or undefined when it holds non-ASCII bytes. */
+export function decodeAsciiComponent(raw: string): string | undefined {
+  const d = urlDecode(raw, 0, raw.length);
+  return d.bytes === null && !/[^\x00-\x7f]/.test(d.text) ? d.text : undefined;
+}
+
 function urlDecodeBytes(piece: string): Decoded {
   const src = Buffer.from(piece, 'utf8');
   const out = new Uint8Array(src.length);
@@ -57,8 +61,8 @@ function urlDecodeBytes(piece: string): Decoded {
     let b = src[i]!;
     if (b === 43) b = 32;
     else if (b === 37 && i + 2 < src.length) {
-      const hi = hexVal(src[i + 1]!);
-      const lo = hexVal(src[i + 2]!);
+      const hi = hexDigitValue(src[i + 1]!);
+      const lo = hexDigitValue(src[i + 2]!);
       if (hi >= 0 && lo >= 0) {
         b = hi * 16 + lo;
         i += 2;
@@ -142,58 +146,11 @@ export function canonicalQueryString(pairs: readonly QueryPair[]): string {
   return out;
 }
 
-// Haskell lexer symbol characters: a `-` followed by one of these is not a minus sign
-const isSymbolChar = (c: string | undefined): boolean => {
-  if (c === undefined || ',;()[]{}`'.includes(c)) return false;
-  if (/^[\p{Sm}\p{Sc}\p{Sk}\p{So}\p{Pd}]$/u.test(c)) return true;
-  if (/^\p{Po}$/u.test(c)) return c !== "'" && c !== '"';
-  return /^\p{Pc}$/u.test(c) && c !== '_';
-};
-
-const DIGITS: Record<number, RegExp> = { 8: /^[0-7]+/, 10: /^[0-9]+/, 16: /^[0-9a-fA-F]+/ };
-
 /**
- * Haskell's `readMaybe :: String -> Maybe Integer`, which PostgREST applies to limit/offset: optional
- * whitespace and parentheses, a `-` sign, decimal or `0x`/`0o` literals; anything else (`1.5`, `+1`, `1e3`) is null.
- * Values beyond 2^53 lose precision.
+ * Haskell's `readMaybe :: String -> Maybe Integer`, which PostgREST applies to limit/offset (the rule is
+ * text/haskell-integer.ts's); null when unreadable. Values beyond 2^53 lose precision.
  */
 export function readHaskellInteger(s: string): number | null {
-  if (/^[0-9]{1,15}$/.test(s)) return Number(s);
-  const chars = Array.from(s);
-  let i = 0;
-  const skip = (): void => {
-    while (i < chars.length && isHaskellSpace(chars[i]!)) i++;
-  };
-  let depth = 0;
-  skip();
-  while (chars[i] === '(') {
-    depth++;
-    i++;
-    skip();
-  }
-  let negative = false;
-  if (chars[i] === '-') {
-    if (isSymbolChar(chars[i + 1])) return null;
-    negative = true;
-    i++;
-    skip();
-  }
-  const rest = chars.slice(i).join('');
-  let base = 10;
-  let offset = 0;
-  if (/^0[xX][0-9a-fA-F]/.test(rest)) [base, offset] = [16, 2];
-  else if (/^0[oO][0-7]/.test(rest)) [base, offset] = [8, 2];
-  const digits = DIGITS[base]!.exec(rest.slice(offset))?.[0];
-  if (digits === undefined) return null;
-  i += offset + digits.length;
-  for (; depth > 0; depth--) {
-    skip();
-    if (chars[i] !== ')') return null;
-    i++;
-  }
-  skip();
-  if (i !== chars.length) return null;
-  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : '';
-  const n = Number(BigInt(prefix + digits));
-  return negative && n !== 0 ? -n : n;
+  const n = readHaskellBigInt(s);
+  return n === undefined ? null : Number(n);
 }

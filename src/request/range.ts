@@ -2,6 +2,7 @@
 // Pure: ranges are integer intervals with PostgREST's boundary semantics (incl. the empty "limit=0" window); no SQL here.
 import type { ApiError } from '../errors/api-error.js';
 import { pgrst103LowerGtUpper, pgrst103NegativeLimit, pgrst103OutOfBounds, pgrst114PutLimitNotAllowed } from '../errors/catalogue.js';
+import { readHaskellInteger } from '../text/haskell-integer.js';
 
 /** One end of an integer interval: `below n` means x ≥ n, `above n` means x ≤ n. */
 export type Boundary =
@@ -94,27 +95,8 @@ export function capRange(r: NonnegRange, maxRows: number | undefined): NonnegRan
   return convertToLimitZeroRange(r, restrictRange(maxRows, r));
 }
 
-// Haskell's isSpace over Latin-1 plus Unicode space separators, as `read` skips them.
-const HS_SPACE = /^[\t\n\v\f\r\p{Zs}]+|[\t\n\v\f\r\p{Zs}]+$/gu;
-
-/**
- * Reads an integer the way PostgREST's `readMaybe` does: surrounding spaces and parentheses allowed, a `-` sign,
- * decimal, `0x` hex or `0o` octal digits. Anything else (including `+5`, `1.0`, `1e3`) is undefined.
- */
-export function readIntegerLiteral(text: string): bigint | undefined {
-  let s = text.replace(HS_SPACE, '');
-  while (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1).replace(HS_SPACE, '');
-  let negative = false;
-  if (s.startsWith('-')) {
-    negative = true;
-    s = s.slice(1).replace(HS_SPACE, '');
-  }
-  let value: bigint;
-  if (/^0[xX][0-9a-fA-F]+$/.test(s) || /^[0-9]+$/.test(s)) value = BigInt(s);
-  else if (/^0[oO][0-7]+$/.test(s)) value = BigInt(`0o${s.slice(2)}`);
-  else return undefined;
-  return negative ? -value : value;
-}
+/** Reads an integer the way PostgREST's `readMaybe` does (limit/offset, max-affected); see {@link readHaskellInteger}. */
+export const readIntegerLiteral: (text: string) => bigint | undefined = readHaskellInteger;
 
 /** {@link readIntegerLiteral} as a number. */
 export function readInteger(text: string): number | undefined {
