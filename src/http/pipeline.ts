@@ -14,7 +14,8 @@ import { jsonMessage } from '../observe/log.js';
 import { planRequest } from '../plan/plan.js';
 import { legacyTargetWarningText } from '../plan/read-plan.js';
 import { VERSION } from '../app/version.js';
-import { type ApiRequest, buildApiRequest } from '../request/api-request.js';
+import { type ApiRequest, buildApiRequest, requestMaps } from '../request/api-request.js';
+import type { Plan } from '../plan/types.js';
 import { errorResponse } from '../response/error.js';
 import { optionsResponse, withVary } from '../response/options.js';
 import { buildResponse } from '../response/response.js';
@@ -22,6 +23,7 @@ import { allContents, type RootContents, rootResponse } from '../response/root.j
 import { privilegesStatement } from '../sql/root-privileges.js';
 import { buildStatement, requestSettings, withRequestHooks, withRoleSettings } from '../sql/statement.js';
 import { corsHeaders } from './cors.js';
+import { learn, recall, type Shape, shapeOf } from './shape-cache.js';
 import { type ApiResponse, bodyLength, type RawRequest } from './types.js';
 
 /** Stage durations in milliseconds, for Server-Timing. */
@@ -53,10 +55,20 @@ export async function handleRequest(state: AppState, raw: RawRequest): Promise<A
     const t0 = performance.now();
     auth = snapshot.authenticator.authenticateSync(raw.headers['authorization'], Math.floor(Date.now() / 1000));
     const t1 = performance.now();
-    const request = buildApiRequest(raw, snapshot.config);
     timings.jwt = t1 - t0;
-    timings.parse = performance.now() - t1;
-    response = await serve(state, snapshot, request, auth, timings, queries);
+    const shape = shapeOf(raw, auth.role);
+    const known = shape && recall(snapshot, shape, raw, requestMaps(raw));
+    if (known) {
+      // A read of a learnt shape: parse, plan and SQL come from the shape cache, with this request's values.
+      timings.parse = performance.now() - t1;
+      state.metrics.shapeCacheHit();
+      const script = buildStatement(known.plan, known.request, auth, snapshot.config, snapshot.schemaCache, known.main);
+      response = await run(state, snapshot, known.request, known.plan, script, timings, queries);
+    } else {
+      const request = buildApiRequest(raw, snapshot.config);
+      timings.parse = performance.now() - t1;
+      response = await serve(state, snapshot, request, auth, timings, queries, shape && { shape, raw });
+    }
   } catch (err) {
     response = errorResponse(toApiError(err, state, auth?.authenticated ?? false), config.clientErrorVerbosity);
   }
@@ -72,6 +84,7 @@ async function serve(
   auth: AuthResult,
   timings: Timings,
   queries: QueryLog,
+  learnable?: { readonly shape: Shape; readonly raw: RawRequest },
 ): Promise<ApiResponse> {
   const { config, schemaCache } = snapshot;
   if (request.action === 'options') {
@@ -86,12 +99,33 @@ async function serve(
         : allContents(schemaCache, request.schema);
     return rootResponse(request, schemaCache, config, contents);
   }
-  let t = performance.now();
+  const t = performance.now();
   const plan = planRequest(request, schemaCache, config);
   const script = buildStatement(plan, request, auth, config, schemaCache);
+  if (learnable && plan.kind === 'read') {
+    const { shape, raw } = learnable;
+    learn(snapshot, shape, raw, { request, plan, script }, (rawQuery) => {
+      const r = buildApiRequest({ ...raw, rawQuery }, config);
+      const p = planRequest(r, schemaCache, config);
+      return { request: r, plan: p, script: buildStatement(p, r, auth, config, schemaCache) };
+    });
+  }
   timings.plan = performance.now() - t;
-  t = performance.now();
-  const result = await transact(state, script, config.dbPreparedStatements, queries);
+  return run(state, snapshot, request, plan, script, timings, queries);
+}
+
+/** Runs a request's script and builds its response. */
+async function run(
+  state: AppState,
+  snapshot: Snapshot,
+  request: ApiRequest,
+  plan: Plan,
+  script: TxScript,
+  timings: Timings,
+  queries: QueryLog,
+): Promise<ApiResponse> {
+  let t = performance.now();
+  const result = await transact(state, script, snapshot.config.dbPreparedStatements, queries);
   timings.transaction = performance.now() - t;
   t = performance.now();
   let response: ApiResponse;

@@ -64,7 +64,8 @@ export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: 
 async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, limits: HttpLimits, common: CommonHeaders): Promise<void> {
   const url = req.url ?? '/';
   const isHead = req.method === 'HEAD';
-  if (headerBytes(req) > limits.maxHeaderBytes) {
+  const scan = scanHeaders(req);
+  if (scan.bytes > limits.maxHeaderBytes) {
     req.resume();
     return write(res, errorResponse(new ApiError(431, 'PGRSTX431', 'Request header fields too large', null, null)), common(), isHead, true);
   }
@@ -72,7 +73,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipel
     req.resume();
     return write(res, errorResponse(new ApiError(414, 'PGRSTX414', 'URI too long', `The request URL exceeds ${limits.maxUrlLength} bytes`, null)), common(), isHead);
   }
-  const body = await readBody(req, limits.maxBodyBytes);
+  const read = readBody(req, limits.maxBodyBytes);
+  const body = read instanceof Buffer ? read : await read;
   if (body === 'aborted') {
     // The client went away mid-body: nothing to answer, nothing to log.
     res.destroy();
@@ -88,13 +90,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipel
     );
   }
   const q = url.indexOf('?');
-  const prefer = req.headersDistinct['prefer'] ?? [];
   const raw: RawRequest = {
     method: req.method ?? 'GET',
     path: q < 0 ? url : url.slice(0, q),
     rawQuery: q < 0 ? '' : url.slice(q + 1),
     headers: req.headers as Record<string, string | undefined>,
-    preferHeaders: prefer,
+    preferHeaders: scan.prefer,
     body,
     remoteAddress: req.socket.remoteAddress ?? '',
   };
@@ -102,16 +103,33 @@ async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipel
   write(res, response, common(), isHead);
 }
 
-/** Size of the header section as sent (names, values, `: ` and CRLF), without the request line. */
-function headerBytes(req: IncomingMessage): number {
-  let n = 0;
+const NO_PREFER: readonly string[] = [];
+
+/**
+ * One pass over the raw headers: the size of the header section as sent (names, values, `: ` and CRLF, without the
+ * request line) and every `Prefer` header's value in order (node joins repeated ones in `req.headers`).
+ */
+function scanHeaders(req: IncomingMessage): { bytes: number; prefer: readonly string[] } {
+  let bytes = 0;
+  let prefer: string[] | undefined;
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) n += raw[i]!.length + raw[i + 1]!.length + 4;
-  return n;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    bytes += name.length + raw[i + 1]!.length + 4;
+    if (name.length === 6 && name.toLowerCase() === 'prefer') {
+      prefer ??= [];
+      prefer.push(raw[i + 1]!);
+    }
+  }
+  return { bytes, prefer: prefer ?? NO_PREFER };
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** Reads the whole body up to `max` bytes; beyond that, drains and reports 'too-large'; a client abort is 'aborted'. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> {
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> | Buffer {
+  // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3), nothing to wait for.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return EMPTY_BODY;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();

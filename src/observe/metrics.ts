@@ -42,6 +42,8 @@ export interface Metrics {
   jwtCacheEviction(): void;
   /** One response whose body of `bytes` streamed from the database to the client (ours, not PostgREST's). */
   streamedBody(bytes: number): void;
+  /** One read served from the shape cache: its parse, plan and SQL were not redone (ours, not PostgREST's). */
+  shapeCacheHit(): void;
   /** The Prometheus text exposition of this process's registry. */
   render(): Promise<string>;
 }
@@ -129,6 +131,11 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     help: 'The total size in bytes of the bodies that streamed from the database',
     registers,
   });
+  const shapeCacheHits = new Counter({
+    name: 'postgrest_ts_shape_cache_hits_total',
+    help: 'The total number of reads whose parse, plan and SQL came from the shape cache',
+    registers,
+  });
   if (opts.processMetrics === true) collectDefaultMetrics({ register: registry });
 
   return {
@@ -156,6 +163,9 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     streamedBody(bytes) {
       streamedResponses.inc();
       streamedBytes.inc(bytes);
+    },
+    shapeCacheHit() {
+      shapeCacheHits.inc();
     },
     render: () => registry.metrics(),
   };

@@ -39,8 +39,6 @@ export function buildApiRequest(raw: RawRequest, config: AppConfig): ApiRequest 
   const query = parseQueryParams(raw.rawQuery, { isRpcRead: act === 'call-read' });
   const root = query.ranges.find((r) => r.embedPath.length === 0);
   const topRange = topLevelRange(raw.method, raw.headers['range'], root ? rangeOf(root) : undefined);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw.headers)) if (v !== undefined && k !== 'cookie') headers[k] = v;
   return {
     method: raw.method,
     action: act,
@@ -53,10 +51,25 @@ export function buildApiRequest(raw: RawRequest, config: AppConfig): ApiRequest 
     accept: raw.headers['accept'],
     contentType: raw.headers['content-type'],
     topRange,
-    headers,
-    cookies: parseCookies(raw.headers['cookie']),
+    ...requestMaps(raw),
     body: raw.body,
   };
+}
+
+/** The header and cookie maps of the request settings (`request.headers` leaves the Cookie header out). */
+export function requestMaps(raw: RawRequest): Pick<ApiRequest, 'headers' | 'cookies'> {
+  const cookie = raw.headers['cookie'];
+  // Node's header map serves as it is without a Cookie (JSON drops undefined values).
+  if (cookie === undefined) return { headers: raw.headers as Readonly<Record<string, string>>, cookies: NO_COOKIES };
+  return { headers: withoutCookie(raw.headers), cookies: parseCookies(cookie) };
+}
+
+const NO_COOKIES: Readonly<Record<string, string>> = Object.freeze({});
+
+function withoutCookie(all: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(all)) if (v !== undefined && k !== 'cookie') headers[k] = v;
+  return headers;
 }
 
 /** A parsed limit/offset pair as a row window. */

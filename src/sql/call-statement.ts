@@ -73,7 +73,7 @@ export function callMain(plan: CallPlan): Fragment {
   let total: Fragment = keyword('NULL::bigint');
   if (plan.count === 'exact' || plan.count === 'estimated') {
     const windowed = !rangeEquals(plan.topRange, allRange) || plan.maxRows !== undefined;
-    if (windowed) total = sql`(SELECT pg_catalog.count(*) ${countFrom})`;
+    if (windowed) total = sql`(SELECT pg_catalog.count(*) ${countFrom()})`;
     else total = keyword(returnsSingle(plan) ? '1::bigint' : 'pg_catalog.count(_postgrest_t)');
   }
   const body = plan.headOnly || plan.returns === 'void' ? keyword('NULL::text') : callBody(plan);

@@ -42,10 +42,21 @@ export function qualified(schema: string, name: string): Fragment {
   return { chunks: [`${quoteIdent(schema)}.${quoteIdent(name)}`] };
 }
 
+// The same few names (schemas, tables, columns, aliases) are quoted on every request: their quoted forms are kept.
+const quotedNames = new Map<string, string>();
+
 /** Quotes an identifier for SQL text. A NUL ends the name, as it does when PostgREST hands the name to libpq. */
 export function quoteIdent(name: string): string {
-  const nul = name.indexOf('\0');
-  return `"${(nul < 0 ? name : name.slice(0, nul)).replaceAll('"', '""')}"`;
+  let quoted = quotedNames.get(name);
+  if (quoted === undefined) {
+    const nul = name.indexOf('\0');
+    quoted = `"${(nul < 0 ? name : name.slice(0, nul)).replaceAll('"', '""')}"`;
+    if (name.length <= 128) {
+      if (quotedNames.size >= 4096) quotedNames.clear();
+      quotedNames.set(name, quoted);
+    }
+  }
+  return quoted;
 }
 
 /** Joins fragments with a separator (a keyword such as ', ' or ' AND '). */

@@ -28,8 +28,14 @@ export function mainRow(columns: readonly (readonly [Fragment, string])[], body:
   return sql`SELECT ${outer}, ${RESPONSE_GUCS}, pgrst_r.body FROM (SELECT ${inner} ${from} OFFSET 0) AS pgrst_r`;
 }
 
-/** The transaction of a GET/HEAD on a table or view. */
-export function readScript(plan: ReadRequestPlan, settings: Statement): TxScript {
+/**
+ * The transaction of a GET/HEAD on a table or view. `compiled` is this plan's main statement compiled before (by the
+ * shape cache, with this request's values in place); it is used as it is when the plan has no count statement.
+ */
+export function readScript(plan: ReadRequestPlan, settings: Statement, compiled?: Statement): TxScript {
+  if (compiled && plan.media.kind !== 'plan' && !separateCount(plan.count)) {
+    return { begin: PLAIN_READ_ONLY, before: [settings], main: compiled, end: 'commit' };
+  }
   const media = plan.media;
   const output = { media: bodyMedia(media), handler: plan.handler, count: plan.count, headOnly: plan.headOnly, maxRows: plan.maxRows, explained: media.kind === 'plan' };
   const { main, count } = readMain(plan.read, output);
@@ -43,6 +49,11 @@ export function readScript(plan: ReadRequestPlan, settings: Statement): TxScript
     main: { ...compile(main), prepare: true, streamBody: true },
     end: 'commit',
   };
+}
+
+/** Whether a count runs as a statement of its own (an EXPLAIN before the main statement). */
+export function separateCount(count: CountMethod | undefined): boolean {
+  return count === 'planned' || count === 'estimated';
 }
 
 /** How the rows of a read become the response row. */
@@ -68,14 +79,14 @@ export function readMain(node: ReadPlan, out: ReadOutput, source?: Fragment, pre
   let total: Fragment = keyword('NULL::bigint');
   let count: Statement | undefined;
   if (out.count === 'exact') {
-    total = windowed ? sql`(SELECT pg_catalog.count(*) ${countFrom})` : keyword('pg_catalog.count(_postgrest_t)');
-  } else if (out.count === 'planned' || out.count === 'estimated') {
-    count = { ...compile(sql`EXPLAIN (FORMAT JSON) SELECT 1 ${countFrom}`), prepare: false };
+    total = windowed ? sql`(SELECT pg_catalog.count(*) ${countFrom()})` : keyword('pg_catalog.count(_postgrest_t)');
+  } else if (separateCount(out.count)) {
+    count = { ...compile(sql`EXPLAIN (FORMAT JSON) SELECT 1 ${countFrom()}`), prepare: false };
     if (out.count === 'estimated') {
       total =
         out.maxRows === undefined
-          ? sql`(SELECT pg_catalog.count(*) ${countFrom})`
-          : sql`(SELECT pg_catalog.count(*) FROM (SELECT 1 ${countFrom} LIMIT ${param(out.maxRows + 1)}) _pgrst_capped)`;
+          ? sql`(SELECT pg_catalog.count(*) ${countFrom()})`
+          : sql`(SELECT pg_catalog.count(*) FROM (SELECT 1 ${countFrom()} LIMIT ${param(out.maxRows + 1)}) _pgrst_capped)`;
     }
   }
   const body = out.headOnly ? keyword('NULL::text') : out.handler ? handlerBodyExpr(out.handler, false) : bodyExpr(out.media);

@@ -114,11 +114,12 @@ function countConditions(node: ReadPlan, joinConds: readonly Fragment[]): Fragme
 }
 
 /**
- * The full SELECT of a top-level read node and, separately, its FROM + WHERE for counts (which honour `!inner` and
+ * The full SELECT of a top-level read node and, separately (on demand), its FROM + WHERE for counts (which honour `!inner` and
  * null tests on embeds without joining them). `source` replaces the relation (e.g. a mutation's RETURNING CTE or a
  * function call), keeping the node's alias and columns; embeds join to it as they would to the relation.
  */
-export function readSelect(node: ReadPlan, source?: Fragment): { select: Fragment; countFrom: Fragment } {
+export function readSelect(node: ReadPlan, source?: Fragment): { select: Fragment; countFrom: () => Fragment } {
   const from = fromClause(node, source);
-  return { select: nodeQuery(node, from), countFrom: sql`${from}${whereClause(countConditions(node, []))}` };
+  // Built only when a count asks for it: most reads have none.
+  return { select: nodeQuery(node, from), countFrom: () => sql`${from}${whereClause(countConditions(node, []))}` };
 }

@@ -25,15 +25,16 @@ export interface ScriptContext {
 
 /**
  * Everything the transaction sends for this plan. `cache` supplies the impersonated role's `ALTER ROLE ... SET`
- * settings and default isolation level; without it none are applied.
+ * settings and default isolation level; without it none are applied. `compiledMain`: a read's main statement already
+ * compiled for this request (see readScript).
  */
-export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig, cache: SchemaCache): TxScript {
+export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig, cache: SchemaCache, compiledMain?: Statement): TxScript {
   const roleAuth = withRoleSettings(auth, cache);
   const ctx: ScriptContext = { req, auth: roleAuth, config, settings: requestSettings(req, roleAuth, config, []) };
   let script: TxScript;
   switch (plan.kind) {
     case 'read':
-      script = readScript(plan, ctx.settings);
+      script = readScript(plan, ctx.settings, compiledMain);
       break;
     case 'mutate':
       script = mutateScript(plan, ctx);

@@ -1,0 +1,225 @@
+// A memo of the parse → plan → SQL stages for table and view reads, per query shape: `GET /t?id=eq.5` and
+// `GET /t?id=eq.6` share one entry, the second request only puts its value into the compiled statement. Values are
+// masked only where the grammar takes the rest of the parameter as the value (`col=eq.…`, `neq`, `gt`, `gte`, `lt`,
+// `lte`); everything else in the URL and every header that steers parsing or planning is part of the key, as are the
+// role and (through one cache per snapshot) the configuration and schema cache.
+//
+// An entry is only made after a second build with marker values (the probe) shows that the values change nothing but
+// their own parameters: same statement text, same other parameters, every marker found, and the real values passed
+// through unchanged wherever a marker went. Anything else is remembered as not cacheable.
+import type { Snapshot } from '../app/state.js';
+import type { Statement, TxScript } from '../db/execute.js';
+import type { Plan, ReadRequestPlan } from '../plan/types.js';
+import type { ApiRequest } from '../request/api-request.js';
+import { canonicalQueryString, decodeAsciiComponent, splitQueryString } from '../request/query-string.js';
+import type { RawRequest } from './types.js';
+
+/** A request's cache key and the values masked out of it, in URL order. */
+export interface Shape {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** What the request stages produce for one request. */
+export interface Built {
+  readonly request: ApiRequest;
+  readonly plan: Plan;
+  readonly script: TxScript;
+}
+
+interface Entry {
+  /** The first request of the shape: its query's values are that request's; only `canonical` is redone per hit. */
+  readonly request: ApiRequest;
+  readonly plan: ReadRequestPlan;
+  readonly main: Statement;
+  /** [masked value's index (URL order), index of a parameter in `main.values` holding it]; a value may fill several. */
+  readonly slots: readonly (readonly [number, number])[];
+}
+
+const MASKED_OPS = ['eq.', 'neq.', 'gt.', 'gte.', 'lt.', 'lte.'];
+const RESERVED_KEYS = new Set(['select', 'columns', 'on_conflict']);
+const RESERVED_LAST = new Set(['order', 'limit', 'offset', 'and', 'or']);
+const MAX_KEY = 2048;
+/** The request headers besides Prefer that parsing and planning read (schema profile, media types, row window). */
+const STEERING_HEADERS = ['accept', 'range', 'accept-profile', 'content-profile', 'content-type'] as const;
+const MAX_ENTRIES = 512;
+
+/** The query string with masked values as NUL (which no URL can hold); undefined when the request is not cacheable. */
+function maskQuery(rawQuery: string, values: string[]): string | undefined {
+  // `;` also separates parameters (splitQueryString): left to the full path, like every unusual URL
+  if (rawQuery.includes(';')) return undefined;
+  let masked = '';
+  let start = 0;
+  while (start <= rawQuery.length) {
+    let end = rawQuery.indexOf('&', start);
+    if (end < 0) end = rawQuery.length;
+    const item = rawQuery.slice(start, end);
+    masked += start === 0 ? '' : '&';
+    const at = valueStart(item);
+    if (at < 0) masked += item;
+    else {
+      const value = decodeAsciiComponent(item.slice(at));
+      // a NUL ends a value in SQL (it is cut there): such values take the full path
+      if (value === undefined || value.includes('\0')) return undefined;
+      values.push(value);
+      masked += `${item.slice(0, at)}\0`;
+    }
+    start = end + 1;
+  }
+  return masked;
+}
+
+/** Where the value of a `key=op.value` item with a masked operator starts, or -1. */
+function valueStart(item: string): number {
+  const eq = item.indexOf('=');
+  if (eq < 0 || !isFilterKey(item.slice(0, eq))) return -1;
+  const op = MASKED_OPS.find((o) => item.startsWith(o, eq + 1));
+  return op === undefined ? -1 : eq + 1 + op.length;
+}
+
+/** A plain (not percent-encoded) parameter name that is neither reserved nor a reserved embed parameter. */
+function isFilterKey(key: string): boolean {
+  if (key === '' || key.includes('%') || key.includes('+') || RESERVED_KEYS.has(key)) return false;
+  return !RESERVED_LAST.has(key.slice(key.lastIndexOf('.') + 1));
+}
+
+/** The shape of a body-less GET/HEAD outside /rpc for `role`, or undefined when it is not cached. */
+export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
+  if ((raw.method !== 'GET' && raw.method !== 'HEAD') || raw.body.length > 0 || raw.path.startsWith('/rpc/')) return undefined;
+  const values: string[] = [];
+  const query = maskQuery(raw.rawQuery, values);
+  if (query === undefined) return undefined;
+  const h = raw.headers;
+  // Injective: the role (from a token, any text) is length-prefixed, then a fixed number of parts without newlines
+  // (no URL holds one; a header value holding one is not cached), then the count of Prefer headers and their values.
+  let key = `${role.length}:${role}\n${raw.method}\n${raw.path}\n${query}`;
+  for (const name of STEERING_HEADERS) {
+    const v = h[name];
+    if (v?.includes('\n')) return undefined;
+    key += v === undefined ? '\n!' : `\n=${v}`;
+  }
+  key += `\n${raw.preferHeaders.length}`;
+  for (const v of raw.preferHeaders) {
+    if (v.includes('\n')) return undefined;
+    key += `\n${v}`;
+  }
+  return key.length > MAX_KEY ? undefined : { key, values };
+}
+
+/** One snapshot's entries; `null` marks a shape found not cacheable. */
+class ShapeCache {
+  readonly #entries = new Map<string, Entry | null>();
+
+  get(key: string): Entry | null | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: string, entry: Entry | null): void {
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    this.#entries.set(key, entry);
+  }
+}
+
+const caches = new WeakMap<Snapshot, ShapeCache>();
+
+function cacheOf(snapshot: Snapshot): ShapeCache {
+  let cache = caches.get(snapshot);
+  if (cache === undefined) {
+    cache = new ShapeCache();
+    caches.set(snapshot, cache);
+  }
+  return cache;
+}
+
+/** What a learnt shape gives a request: its ApiRequest, plan and main statement with the request's values. */
+export interface Recalled {
+  readonly request: ApiRequest;
+  readonly plan: ReadRequestPlan;
+  readonly main: Statement;
+}
+
+/**
+ * The stages' output for `raw` when its shape was learnt, else undefined. `maps` gives the request's own header and
+ * cookie maps (the request settings); everything else the request stages derive is the shape's.
+ */
+export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest, maps: Pick<ApiRequest, 'headers' | 'cookies'>): Recalled | undefined {
+  const entry = cacheOf(snapshot).get(shape.key);
+  if (!entry) return undefined;
+  const values = entry.main.values.slice();
+  for (const [i, j] of entry.slots) values[j] = shape.values[i];
+  const request: ApiRequest = {
+    ...entry.request,
+    query: { ...entry.request.query, canonical: canonicalQueryString(splitQueryString(raw.rawQuery)) },
+    headers: maps.headers,
+    cookies: maps.cookies,
+    body: raw.body,
+  };
+  return { request, plan: entry.plan, main: { ...entry.main, values } };
+}
+
+/**
+ * Learns the shape from a request built the full way (`built`), by building it once more with marker values
+ * (`build` runs the stages for a query string). Records an entry, or that the shape is not cacheable.
+ */
+export function learn(snapshot: Snapshot, shape: Shape, raw: RawRequest, built: Built, build: (rawQuery: string) => Built): void {
+  const cache = cacheOf(snapshot);
+  if (cache.get(shape.key) !== undefined) return;
+  let entry: Entry | undefined;
+  try {
+    entry = entryFor(shape, raw, built, build);
+  } catch {
+    // learning never fails a request: the shape just stays uncached
+  }
+  cache.set(shape.key, entry ?? null);
+}
+
+function entryFor(shape: Shape, raw: RawRequest, built: Built, build: (rawQuery: string) => Built): Entry | undefined {
+  const { plan, script } = built;
+  if (plan.kind !== 'read' || plan.media.kind === 'plan' || (script.before.length !== 1 && !preRequestOnly(script))) return undefined;
+  // Nothing masked: the key is the whole request, and what was built serves it again as it is.
+  if (shape.values.length === 0) return { request: built.request, plan, main: script.main, slots: [] };
+  const nonce = Math.random().toString(36).slice(2, 10);
+  const markers = shape.values.map((_, i) => `pgrstprobe${i}x${nonce}`);
+  const a = script;
+  const b = build(withValues(raw.rawQuery, markers)).script;
+  if (a.begin !== b.begin || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
+  if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
+  for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;
+  const slots: [number, number][] = [];
+  const found = new Set<number>();
+  for (let j = 0; j < a.main.values.length; j++) {
+    const probed = b.main.values[j];
+    const m = typeof probed === 'string' ? markers.indexOf(probed) : -1;
+    if (m >= 0) {
+      // where a marker went, the real request has its value as it was sent (no transformation to redo per request)
+      if (a.main.values[j] !== shape.values[m]) return undefined;
+      slots.push([m, j]);
+      found.add(m);
+    } else if (!samePrimitive(a.main.values[j], probed)) return undefined;
+  }
+  if (found.size !== markers.length) return undefined;
+  return { request: built.request, plan, main: a.main, slots };
+}
+
+/** The script's only statement before the main one besides the settings is the db-pre-request call (no values). */
+function preRequestOnly(script: TxScript): boolean {
+  return script.before.length === 2 && script.before[1]!.values.length === 0;
+}
+
+function sameStatement(a: Statement, b: Statement): boolean {
+  return a.text === b.text && a.values.length === b.values.length && a.values.every((v, i) => samePrimitive(v, b.values[i]));
+}
+
+const samePrimitive = (a: unknown, b: unknown): boolean => a === b && (a === null || typeof a !== 'object');
+
+/** `rawQuery` with its masked values replaced, in order, by `values` (URL-safe text). */
+function withValues(rawQuery: string, values: readonly string[]): string {
+  let k = 0;
+  return rawQuery
+    .split('&')
+    .map((item) => {
+      const at = valueStart(item);
+      return at < 0 ? item : item.slice(0, at) + values[k++];
+    })
+    .join('&');
+}

@@ -1,0 +1,102 @@
+// The shape cache's key (src/http/shape-cache.ts): which values are masked, which requests are left to the full path,
+// and that everything else that steers parsing and planning keeps shapes apart.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { type Shape, shapeOf } from '../../src/http/shape-cache.js';
+import type { RawRequest } from '../../src/http/types.js';
+
+function raw(rawQuery: string, over: Partial<RawRequest> = {}): RawRequest {
+  return { method: 'GET', path: '/items', rawQuery, headers: {}, preferHeaders: [], body: Buffer.alloc(0), remoteAddress: '', ...over };
+}
+
+const shape = (q: string, over: Partial<RawRequest> = {}, role = 'anon'): Shape => {
+  const s = shapeOf(raw(q, over), role);
+  assert.ok(s, `${q} has a shape`);
+  return s;
+};
+
+describe('masked values', () => {
+  test('eq, neq, gt, gte, lt and lte values are masked, decoded, in URL order', () => {
+    const a = shape('id=eq.5&name=neq.a%20b&x=gt.1&y=gte.+2&z=lt.3&w=lte.4&select=id');
+    const b = shape('id=eq.6&name=neq.c&x=gt.0&y=gte.9&z=lt.8&w=lte.7&select=id');
+    assert.equal(a.key, b.key);
+    assert.deepEqual(a.values, ['5', 'a b', '1', ' 2', '3', '4']);
+    assert.deepEqual(b.values, ['6', 'c', '0', '9', '8', '7']);
+  });
+
+  test('embedded filters and JSON paths are masked too', () => {
+    assert.deepEqual(shape('orders.status=eq.new&data->>a=eq.1').values, ['new', '1']);
+  });
+
+  test('an empty value is a value', () => {
+    assert.equal(shape('name=eq.').key, shape('name=eq.x').key);
+  });
+
+  test('other operators, negations, logic trees and reserved parameters stay literal', () => {
+    for (const q of ['name=like.a*', 'id=in.(1,2)', 'id=not.eq.5', 'or=(id.eq.1,id.eq.2)', 'limit=5', 'offset=eq.1', 'order=id', 'select=eq.x', 'columns=eq.a', 'on_conflict=eq.a', 'orders.limit=eq.1', 'id=is.null']) {
+      assert.deepEqual(shape(q).values, [], q);
+    }
+    assert.notEqual(shape('limit=5').key, shape('limit=6').key);
+    assert.notEqual(shape('name=like.a*').key, shape('name=like.b*').key);
+    assert.notEqual(shape('id=not.eq.5').key, shape('id=not.eq.6').key);
+  });
+
+  test('a percent-encoded parameter name is not masked (it might decode to a reserved one)', () => {
+    assert.deepEqual(shape('sel%65ct=eq.x').values, []);
+    assert.deepEqual(shape('i%64=eq.5').values, []);
+  });
+});
+
+describe('requests left to the full path', () => {
+  test('writes, bodies, calls, `;` separators, NULs and non-ASCII values', () => {
+    assert.equal(shapeOf(raw('id=eq.1', { method: 'POST' }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('id=eq.1', { method: 'DELETE' }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('id=eq.1', { body: Buffer.from('x') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('a=eq.1', { path: '/rpc/fn' }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('id=eq.1;name=eq.a'), 'anon'), undefined);
+    assert.equal(shapeOf(raw('name=eq.a%00b'), 'anon'), undefined);
+    assert.equal(shapeOf(raw('name=eq.%C3%A9'), 'anon'), undefined);
+    assert.equal(shapeOf(raw('name=eq.é'), 'anon'), undefined);
+  });
+
+  test('very long keys', () => {
+    assert.equal(shapeOf(raw(`select=${'a,'.repeat(2000)}a`), 'anon'), undefined);
+  });
+});
+
+describe('what keeps shapes apart', () => {
+  test('method, path and role', () => {
+    const base = shape('id=eq.1').key;
+    assert.notEqual(shape('id=eq.1', { method: 'HEAD' }).key, base);
+    assert.notEqual(shape('id=eq.1', { path: '/other' }).key, base);
+    assert.notEqual(shape('id=eq.1', {}, 'other').key, base);
+  });
+
+  test('the headers that steer parsing and planning, present or absent', () => {
+    const base = shape('id=eq.1').key;
+    const keys = new Set([base]);
+    for (const name of ['accept', 'range', 'accept-profile', 'content-profile', 'content-type']) {
+      for (const v of ['', 'x']) keys.add(shape('id=eq.1', { headers: { [name]: v } }).key);
+    }
+    keys.add(shape('id=eq.1', { preferHeaders: ['count=exact'] }).key);
+    keys.add(shape('id=eq.1', { preferHeaders: ['count=exact', 'return=minimal'] }).key);
+    keys.add(shape('id=eq.1', { preferHeaders: ['count=exact, return=minimal'] }).key);
+    assert.equal(keys.size, 14);
+  });
+
+  test('other headers (cookies, tokens, custom ones) do not: they only go into the request settings', () => {
+    assert.equal(shape('id=eq.1', { headers: { cookie: 'a=1', 'x-custom': 'y', authorization: 'Bearer t' } }).key, shape('id=eq.1').key);
+  });
+
+  test('a role holding newlines cannot pass for another request', () => {
+    const plain = shape('id=eq.1', { path: '/a' }, 'r');
+    const forged = shapeOf(raw('id=eq.1', { path: '/b' }), `r\nGET\n/a\nid=eq.\0`);
+    assert.ok(forged);
+    assert.notEqual(forged.key, plain.key);
+  });
+
+  test('a header value holding a newline is not cached', () => {
+    assert.equal(shapeOf(raw('id=eq.1', { headers: { accept: 'a\nb' } }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('id=eq.1', { preferHeaders: ['a\nb'] }), 'anon'), undefined);
+  });
+});
