@@ -102,7 +102,7 @@ async function serve(
   const t = performance.now();
   const plan = planRequest(request, schemaCache, config);
   const script = buildStatement(plan, request, auth, config, schemaCache);
-  if (learnable && plan.kind === 'read') {
+  if (learnable && plan.kind !== 'mutate') {
     const { shape, raw } = learnable;
     learn(snapshot, shape, raw, { request, plan, script }, (rawQuery) => {
       const r = buildApiRequest({ ...raw, rawQuery }, config);

@@ -1,14 +1,17 @@
-// A memo of the parse → plan → SQL stages for table and view reads, per query shape: `GET /t?id=eq.5` and
-// `GET /t?id=eq.6` share one entry, the second request only puts its value into the compiled statement. Values are
-// masked only where the grammar takes the rest of the parameter as the value (`col=eq.…`, `neq`, `gt`, `gte`, `lt`,
-// `lte`); everything else in the URL and every header that steers parsing or planning is part of the key, as are the
-// role and (through one cache per snapshot) the configuration and schema cache.
+// A memo of the parse → plan → SQL stages for reads of tables, views and functions (GET/HEAD), per query shape:
+// `GET /t?id=eq.5` and `GET /t?id=eq.6` share one entry, the second request only puts its value into the compiled
+// statement. Values are masked only where the grammar takes the rest of the parameter as the value (`col=eq.…`, `neq`,
+// `gt`, `gte`, `lt`, `lte`), and for GET calls, arguments made of digits only (`/rpc/f?id=42`: never a filter);
+// everything else in the URL and every header that steers parsing or planning is part of the key, as are the role and
+// (through one cache per snapshot) the configuration and schema cache.
 //
 // An entry is only made after a second build with marker values (the probe) shows that the values change nothing but
 // their own parameters: same statement text, same other parameters, every marker found, and the real values passed
 // through unchanged wherever a marker went. Anything else is remembered as not cacheable.
+import { randomInt } from 'node:crypto';
 import type { Snapshot } from '../app/state.js';
 import type { Statement, TxScript } from '../db/execute.js';
+import type { CallPlan } from '../plan/call-types.js';
 import type { Plan, ReadRequestPlan } from '../plan/types.js';
 import type { ApiRequest } from '../request/api-request.js';
 import { canonicalQueryString, decodeAsciiComponent, splitQueryString } from '../request/query-string.js';
@@ -27,10 +30,13 @@ export interface Built {
   readonly script: TxScript;
 }
 
+/** The plans a shape may cache: a table or view read, or a call. */
+type CachedPlan = ReadRequestPlan | CallPlan;
+
 interface Entry {
   /** The first request of the shape: its query's values are that request's; only `canonical` is redone per hit. */
   readonly request: ApiRequest;
-  readonly plan: ReadRequestPlan;
+  readonly plan: CachedPlan;
   readonly main: Statement;
   /** [masked value's index (URL order), index of a parameter in `main.values` holding it]; a value may fill several. */
   readonly slots: readonly (readonly [number, number])[];
@@ -44,8 +50,11 @@ const MAX_KEY = 2048;
 const STEERING_HEADERS = ['accept', 'range', 'accept-profile', 'content-profile', 'content-type'] as const;
 const MAX_ENTRIES = 512;
 
-/** The query string with masked values as NUL (which no URL can hold); undefined when the request is not cacheable. */
-function maskQuery(rawQuery: string, values: string[]): string | undefined {
+/**
+ * The query string with masked values as NUL (a filter's value) or SOH (a call's digits-only argument), which no URL
+ * can hold; undefined when the request is not cacheable.
+ */
+function maskQuery(rawQuery: string, call: boolean, values: string[]): string | undefined {
   // `;` also separates parameters (splitQueryString): left to the full path, like every unusual URL
   if (rawQuery.includes(';')) return undefined;
   let masked = '';
@@ -55,9 +64,13 @@ function maskQuery(rawQuery: string, values: string[]): string | undefined {
     if (end < 0) end = rawQuery.length;
     const item = rawQuery.slice(start, end);
     masked += start === 0 ? '' : '&';
-    const at = valueStart(item);
+    const at = valueStart(item, call);
     if (at < 0) masked += item;
-    else {
+    else if (item.charCodeAt(at - 1) === EQUALS) {
+      // a call's argument: digits only, so it is the same text encoded or not
+      values.push(item.slice(at));
+      masked += `${item.slice(0, at)}\u0001`;
+    } else {
       const value = decodeAsciiComponent(item.slice(at));
       // a NUL ends a value in SQL (it is cut there): such values take the full path
       if (value === undefined || value.includes('\0')) return undefined;
@@ -69,12 +82,19 @@ function maskQuery(rawQuery: string, values: string[]): string | undefined {
   return masked;
 }
 
-/** Where the value of a `key=op.value` item with a masked operator starts, or -1. */
-function valueStart(item: string): number {
+const EQUALS = 61;
+const DIGITS = /^[0-9]{1,18}$/;
+
+/**
+ * Where the masked value of an item starts, or -1: after `key=op.` for a masked operator, or (in a call) after `key=`
+ * when the value is all digits (an argument: an operator needs letters and a dot).
+ */
+function valueStart(item: string, call: boolean): number {
   const eq = item.indexOf('=');
   if (eq < 0 || !isFilterKey(item.slice(0, eq))) return -1;
   const op = MASKED_OPS.find((o) => item.startsWith(o, eq + 1));
-  return op === undefined ? -1 : eq + 1 + op.length;
+  if (op !== undefined) return eq + 1 + op.length;
+  return call && DIGITS.test(item.slice(eq + 1)) ? eq + 1 : -1;
 }
 
 /** A plain (not percent-encoded) parameter name that is neither reserved nor a reserved embed parameter. */
@@ -83,11 +103,13 @@ function isFilterKey(key: string): boolean {
   return !RESERVED_LAST.has(key.slice(key.lastIndexOf('.') + 1));
 }
 
-/** The shape of a body-less GET/HEAD outside /rpc for `role`, or undefined when it is not cached. */
+const isCallPath = (path: string): boolean => path.startsWith('/rpc/');
+
+/** The shape of a body-less GET/HEAD for `role`, or undefined when it is not cached. */
 export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
-  if ((raw.method !== 'GET' && raw.method !== 'HEAD') || raw.body.length > 0 || raw.path.startsWith('/rpc/')) return undefined;
+  if ((raw.method !== 'GET' && raw.method !== 'HEAD') || raw.body.length > 0) return undefined;
   const values: string[] = [];
-  const query = maskQuery(raw.rawQuery, values);
+  const query = maskQuery(raw.rawQuery, isCallPath(raw.path), values);
   if (query === undefined) return undefined;
   const h = raw.headers;
   // Injective: the role (from a token, any text) is length-prefixed, then a fixed number of parts without newlines
@@ -134,7 +156,7 @@ function cacheOf(snapshot: Snapshot): ShapeCache {
 /** What a learnt shape gives a request: its ApiRequest, plan and main statement with the request's values. */
 export interface Recalled {
   readonly request: ApiRequest;
-  readonly plan: ReadRequestPlan;
+  readonly plan: CachedPlan;
   readonly main: Statement;
 }
 
@@ -175,13 +197,14 @@ export function learn(snapshot: Snapshot, shape: Shape, raw: RawRequest, built: 
 
 function entryFor(shape: Shape, raw: RawRequest, built: Built, build: (rawQuery: string) => Built): Entry | undefined {
   const { plan, script } = built;
-  if (plan.kind !== 'read' || plan.media.kind === 'plan' || (script.before.length !== 1 && !preRequestOnly(script))) return undefined;
+  if (plan.kind === 'mutate' || plan.media.kind === 'plan' || !fixedBefore(script)) return undefined;
   // Nothing masked: the key is the whole request, and what was built serves it again as it is.
   if (shape.values.length === 0) return { request: built.request, plan, main: script.main, slots: [] };
-  const nonce = Math.random().toString(36).slice(2, 10);
-  const markers = shape.values.map((_, i) => `pgrstprobe${i}x${nonce}`);
+  // digits only, so that a marker keeps every masked item's class (filter value or call argument)
+  const nonce = String(randomInt(1e9)).padStart(9, '0');
+  const markers = shape.values.map((_, i) => `${nonce}${String(i).padStart(6, '0')}`);
   const a = script;
-  const b = build(withValues(raw.rawQuery, markers)).script;
+  const b = build(withValues(raw.rawQuery, isCallPath(raw.path), markers)).script;
   if (a.begin !== b.begin || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
   if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
   for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;
@@ -201,9 +224,12 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: (rawQuery:
   return { request: built.request, plan, main: a.main, slots };
 }
 
-/** The script's only statement before the main one besides the settings is the db-pre-request call (no values). */
-function preRequestOnly(script: TxScript): boolean {
-  return script.before.length === 2 && script.before[1]!.values.length === 0;
+/**
+ * Besides the settings (before[0], rebuilt for every request), the statements before the main one take no values: the
+ * db-pre-request call, SET CONSTRAINTS. (A planned or estimated count's EXPLAIN does, and is not cached.)
+ */
+function fixedBefore(script: TxScript): boolean {
+  return script.before.length > 0 && script.before.every((st, i) => i === 0 || st.values.length === 0);
 }
 
 function sameStatement(a: Statement, b: Statement): boolean {
@@ -212,13 +238,13 @@ function sameStatement(a: Statement, b: Statement): boolean {
 
 const samePrimitive = (a: unknown, b: unknown): boolean => a === b && (a === null || typeof a !== 'object');
 
-/** `rawQuery` with its masked values replaced, in order, by `values` (URL-safe text). */
-function withValues(rawQuery: string, values: readonly string[]): string {
+/** `rawQuery` with its masked values replaced, in order, by `values` (digits: valid in either class). */
+function withValues(rawQuery: string, call: boolean, values: readonly string[]): string {
   let k = 0;
   return rawQuery
     .split('&')
     .map((item) => {
-      const at = valueStart(item);
+      const at = valueStart(item, call);
       return at < 0 ? item : item.slice(0, at) + values[k++];
     })
     .join('&');

@@ -23,8 +23,8 @@ const ISOLATION: Readonly<Record<IsolationLevel, string>> = {
   serializable: 'SERIALIZABLE',
 };
 
-/** The transaction of a call. */
-export function callScript(plan: CallPlan, ctx: ScriptContext): TxScript {
+/** The transaction of a call; `compiled`: its main statement compiled before, with this request's values (shape cache). */
+export function callScript(plan: CallPlan, ctx: ScriptContext, compiled?: Statement): TxScript {
   const settings: Statement =
     plan.hoistedSettings.length > 0 ? requestSettings(ctx.req, ctx.auth, ctx.config, plan.hoistedSettings) : ctx.settings;
   const media = plan.media;
@@ -37,7 +37,10 @@ export function callScript(plan: CallPlan, ctx: ScriptContext): TxScript {
     before,
     // Only a read-only call's body may stream: a writing one can still fail at COMMIT (deferred constraints), after
     // the body had begun.
-    main: media.kind === 'plan' ? explainStatement(media, callMain(plan)) : { ...compile(callMain(plan)), prepare: true, streamBody: plan.readOnly },
+    main:
+      media.kind === 'plan'
+        ? explainStatement(media, callMain(plan))
+        : (compiled ?? { ...compile(callMain(plan)), prepare: true, streamBody: plan.readOnly }),
     end,
   };
 }

@@ -25,8 +25,8 @@ export interface ScriptContext {
 
 /**
  * Everything the transaction sends for this plan. `cache` supplies the impersonated role's `ALTER ROLE ... SET`
- * settings and default isolation level; without it none are applied. `compiledMain`: a read's main statement already
- * compiled for this request (see readScript).
+ * settings and default isolation level; without it none are applied. `compiledMain`: a read's or call's main statement
+ * already compiled for this request (by the shape cache).
  */
 export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig, cache: SchemaCache, compiledMain?: Statement): TxScript {
   const roleAuth = withRoleSettings(auth, cache);
@@ -40,7 +40,7 @@ export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, co
       script = mutateScript(plan, ctx);
       break;
     case 'call':
-      script = callScript(plan, ctx);
+      script = callScript(plan, ctx, compiledMain);
       break;
   }
   // A function's own isolation level wins over the role's (the call script already put it into BEGIN).

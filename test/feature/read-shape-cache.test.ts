@@ -109,6 +109,45 @@ describe('the shape cache serves reads that differ in their values', () => {
   });
 });
 
+describe('GET calls', () => {
+  test('digits-only arguments are values: each call gets its own result', async () => {
+    assert.deepEqual(json(await get('/rpc/person?pid=1')), [{ id: 1, name: 'ada', team: 'red' }]);
+    await expectHits(3, async () => {
+      assert.deepEqual(json(await get('/rpc/person?pid=3')), [{ id: 3, name: 'cyd', team: 'blue' }]);
+      assert.deepEqual(json(await get('/rpc/person?pid=42')), []);
+      assert.deepEqual(json(await get('/rpc/person?pid=2')), [{ id: 2, name: 'bob', team: 'red' }]);
+    });
+  });
+
+  test('a scalar result', async () => {
+    assert.equal(json(await get('/rpc/team_of?pid=1')), 'red');
+    await expectHits(1, async () => assert.equal(json(await get('/rpc/team_of?pid=5')), 'green'));
+  });
+
+  test('filters on a call’s rows are values too', async () => {
+    assert.deepEqual(json(await get('/rpc/everyone?id=eq.1&select=name')), [{ name: 'ada' }]);
+    await expectHits(1, async () => assert.deepEqual(json(await get('/rpc/everyone?id=eq.6&select=name')), [{ name: 'x*y' }]));
+  });
+
+  test('argument names stay part of the shape: overloads are resolved per name', async () => {
+    assert.equal(json(await get('/rpc/pick?a=1')), 'a=1');
+    assert.equal(json(await get('/rpc/pick?b=2')), 'b=2');
+    await expectHits(2, async () => {
+      assert.equal(json(await get('/rpc/pick?a=3')), 'a=3');
+      assert.equal(json(await get('/rpc/pick?b=4')), 'b=4');
+    });
+  });
+
+  test('arguments other than digits stay part of the shape; digits keep their leading zeros', async () => {
+    assert.equal(json(await get('/rpc/say?t=123')), '<123>');
+    await expectHits(1, async () => assert.equal(json(await get('/rpc/say?t=007')), '<007>'));
+    await expectHits(0, async () => {
+      assert.equal(json(await get('/rpc/say?t=abc')), '<abc>');
+      assert.equal(json(await get('/rpc/say?t=a%20b')), '<a b>');
+    });
+  });
+});
+
 describe('what is not a value stays part of the shape', () => {
   test('like patterns are not masked: each pattern is its own shape', async () => {
     await expectHits(0, async () => {

@@ -47,12 +47,34 @@ describe('masked values', () => {
   });
 });
 
+describe('GET calls', () => {
+  test('digits-only arguments and filter values are masked', () => {
+    const call = { path: '/rpc/fn' };
+    const a = shape('id=42&x=eq.a&select=y', call);
+    const b = shape('id=007&x=eq.b&select=y', call);
+    assert.equal(a.key, b.key);
+    assert.deepEqual(a.values, ['42', 'a']);
+    assert.deepEqual(b.values, ['007', 'b']);
+  });
+
+  test('other arguments stay literal, and an argument is never confused with a filter value', () => {
+    const call = { path: '/rpc/fn' };
+    for (const q of ['id=abc', 'id=4a', 'id=-4', 'id=1.5', 'id=%31', `id=${'9'.repeat(19)}`]) assert.deepEqual(shape(q, call).values, [], q);
+    assert.notEqual(shape('id=abc', call).key, shape('id=abd', call).key);
+    assert.notEqual(shape('id=5', call).key, shape('id=eq.5', call).key);
+  });
+
+  test('outside /rpc, digits-only values are not masked (they are PGRST100 errors there)', () => {
+    assert.deepEqual(shape('id=5').values, []);
+  });
+});
+
 describe('requests left to the full path', () => {
   test('writes, bodies, calls, `;` separators, NULs and non-ASCII values', () => {
     assert.equal(shapeOf(raw('id=eq.1', { method: 'POST' }), 'anon'), undefined);
     assert.equal(shapeOf(raw('id=eq.1', { method: 'DELETE' }), 'anon'), undefined);
     assert.equal(shapeOf(raw('id=eq.1', { body: Buffer.from('x') }), 'anon'), undefined);
-    assert.equal(shapeOf(raw('a=eq.1', { path: '/rpc/fn' }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('a=1', { path: '/rpc/fn', method: 'POST' }), 'anon'), undefined);
     assert.equal(shapeOf(raw('id=eq.1;name=eq.a'), 'anon'), undefined);
     assert.equal(shapeOf(raw('name=eq.a%00b'), 'anon'), undefined);
     assert.equal(shapeOf(raw('name=eq.%C3%A9'), 'anon'), undefined);
