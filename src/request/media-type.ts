@@ -1,5 +1,6 @@
 // Media types as PostgREST understands them: parsing (Content-Type, Accept with q-values), negotiation, Content-Type rendering.
 // Pure: no schema-cache lookups; custom media handlers are the planner's business, this module only knows the built-ins.
+import { memoByText } from '../text/memo.js';
 import { pgrst102InvalidBody, pgrst107NotAcceptable } from '../errors/catalogue.js';
 
 /** EXPLAIN options of `application/vnd.pgrst.plan`, in PostgREST's fixed order. */
@@ -194,20 +195,11 @@ export function sortAccept(header: string): string[] {
 
 /** The client's acceptable media types in preference order; an absent header means `*` + `/*`. */
 export function parseAccept(header: string | undefined): readonly MediaType[] {
-  if (header === undefined) return ANY;
-  // Clients send the same few Accept headers over and over, and reading one costs microseconds: kept, up to a bound.
-  let parsed = acceptCache.get(header);
-  if (parsed === undefined) {
-    parsed = sortAccept(header).map(parseMediaType);
-    if (acceptCache.size >= ACCEPT_CACHE_SIZE) acceptCache.clear();
-    acceptCache.set(header, parsed);
-  }
-  return parsed;
+  return header === undefined ? ANY : acceptOf(header);
 }
 
 const ANY: readonly MediaType[] = [MT.any];
-const ACCEPT_CACHE_SIZE = 256;
-const acceptCache = new Map<string, readonly MediaType[]>();
+const acceptOf = memoByText(256, (header): readonly MediaType[] => sortAccept(header).map(parseMediaType));
 
 /** The media type as PostgREST writes it (in Content-Type and in error messages). */
 export function toMime(mt: MediaType): string {
@@ -305,8 +297,10 @@ export function negotiate(accept: string | undefined, offered: readonly MediaTyp
 
 /** The request body's media type: `Content-Type` parsed, `application/json` when the header is absent. */
 export function parseContentType(header: string | undefined): MediaType {
-  return header === undefined ? MT.json : parseMediaType(header);
+  return header === undefined ? MT.json : contentTypeOf(header);
 }
+
+const contentTypeOf = memoByText(256, parseMediaType);
 
 /** The body formats PostgREST reads. */
 export type BodyMediaType = 'json' | 'csv' | 'url-encoded' | 'text-plain' | 'text-xml' | 'octet-stream';

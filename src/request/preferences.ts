@@ -1,5 +1,6 @@
 // The `Prefer` request header as PostgREST reads it (RFC 7240 tokens, first value per preference wins) and `Preference-Applied`.
 // Pure: it parses and renders; which preferences a response honours is decided by the caller through appliedPreferences().
+import { memoByText } from '../text/memo.js';
 import { pgrst122InvalidPreferences } from '../errors/catalogue.js';
 import { readIntegerLiteral } from './range.js';
 
@@ -46,6 +47,16 @@ const EDGE_SPACE = /^[ \t\n\v\f\r\u00a0]+|[ \t\n\v\f\r\u00a0]+$/g;
  * wins across all headers; `timezone=`/`max-affected=` take the first such token (an unreadable max-affected is ignored).
  */
 export function parsePreferences(headerValues: readonly string[], options: PreferenceOptions = {}): Preferences {
+  // One header (or none) is the common case: its parse is kept per text, per tx-override setting.
+  if (headerValues.length > 1) return readPreferences(headerValues, options);
+  const text = headerValues[0] ?? '';
+  return options.allowTxOverride === false ? withoutTxOverride(text) : withTxOverride(text);
+}
+
+const withTxOverride = memoByText(256, (text) => readPreferences(text === '' ? [] : [text], {}));
+const withoutTxOverride = memoByText(256, (text) => readPreferences(text === '' ? [] : [text], { allowTxOverride: false }));
+
+function readPreferences(headerValues: readonly string[], options: PreferenceOptions): Preferences {
   const tokens = headerValues.flatMap((v) => (v === '' ? [] : v.split(','))).map((t) => t.replace(EDGE_SPACE, ''));
   const chosen: Partial<Record<EnumKey, string>> = {};
   const invalid: string[] = [];

@@ -37,24 +37,24 @@ function claimsJson(claims: Readonly<Record<string, unknown>>): string {
   return text;
 }
 
-/** One `SELECT set_config(...), ...` statement; names and values are parameters, so its text depends only on the count. */
+/**
+ * One `SELECT set_config(...), ...` statement. The names of PostgREST's own settings are constants of this module, written
+ * into the text; every value, and every name that comes from the database or the configuration (role settings, hoisted
+ * function settings, app settings), is a parameter. The text depends only on how many of each kind there are.
+ */
 export function txSettingsStatement(s: TxSettings): Statement {
-  const pairs: (readonly [string, string])[] = [['search_path', [s.schema, ...s.extraSearchPath].map(quoteIdent).join(', ')]];
-  if (s.roleSettings) pairs.push(...s.roleSettings);
-  pairs.push(
-    ['role', s.role],
-    ['request.jwt.claims', claimsJson(s.claims)],
-    ['request.method', s.method],
-    ['request.path', s.path],
-    ['request.headers', JSON.stringify(s.headers)],
-    ['request.cookies', JSON.stringify(s.cookies)],
-  );
-  if (s.timezone !== undefined) pairs.push(['timezone', s.timezone]);
-  pairs.push(...s.extra);
-  for (const [k, v] of Object.entries(s.appSettings)) pairs.push([k, v]);
-  const values: string[] = [];
-  for (const [k, v] of pairs) values.push(k, v);
-  return { text: settingsText(pairs.length), values, prepare: true, resultUnused: true };
+  const values: string[] = [[s.schema, ...s.extraSearchPath].map(quoteIdent).join(', ')];
+  const roleSettings = s.roleSettings ?? [];
+  for (const [k, v] of roleSettings) values.push(k, v);
+  values.push(s.role, claimsJson(s.claims), s.method, s.path, JSON.stringify(s.headers), JSON.stringify(s.cookies));
+  if (s.timezone !== undefined) values.push(s.timezone);
+  let tail = s.extra.length;
+  for (const [k, v] of s.extra) values.push(k, v);
+  for (const k in s.appSettings) {
+    values.push(k, s.appSettings[k]!);
+    tail++;
+  }
+  return { text: settingsText(roleSettings.length, s.timezone !== undefined, tail), values, prepare: true, resultUnused: true };
 }
 
 /**
@@ -63,22 +63,36 @@ export function txSettingsStatement(s: TxSettings): Statement {
  * settings statement is returned as it is.
  */
 export function withReadOnly(settings: Statement): Statement {
-  const n = settings.values.length / 2;
-  if (settings.setsReadOnly || !Number.isInteger(n) || settings.text !== settingsText(n)) return settings;
-  return { ...settings, text: settingsText(n + 1), values: ['transaction_read_only', 'on', ...settings.values], setsReadOnly: true };
+  const text = readOnlyTexts.get(settings.text);
+  return text === undefined || settings.setsReadOnly ? settings : { ...settings, text, setsReadOnly: true };
 }
 
-// The text depends only on how many settings there are: built once per count.
-const texts: string[] = [];
+// Texts per count of role settings, timezone or not, count of name/value pairs after it; and their read-only twins.
+const texts = new Map<string, string>();
+const readOnlyTexts = new Map<string, string>();
 
-function settingsText(n: number): string {
-  let text = texts[n];
+function settingsText(roleSettings: number, timezone: boolean, tail: number): string {
+  const key = `${roleSettings}/${timezone}/${tail}`;
+  let text = texts.get(key);
   if (text === undefined) {
-    const calls = Array.from({ length: n }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
+    let n = 0;
+    const named = (name: string) => `set_config('${name}', $${++n}, true)`;
+    const pair = () => `set_config($${++n}, $${++n}, true)`;
+    const calls = [named('search_path')];
+    for (let i = 0; i < roleSettings; i++) calls.push(pair());
+    for (const name of FIXED_NAMES) calls.push(named(name));
+    if (timezone) calls.push(named('timezone'));
+    for (let i = 0; i < tail; i++) calls.push(pair());
     // No columns come back: the values set are not needed, and echoing the request's headers costs on both sides.
     // (A volatile function in a subquery's output is evaluated even when nothing above reads it.)
     text = `SELECT FROM (SELECT ${calls.join(', ')}) AS pgrst_settings`;
-    if (n < 64) texts[n] = text;
+    const readOnly = `SELECT FROM (SELECT set_config('transaction_read_only', 'on', true), ${calls.join(', ')}) AS pgrst_settings`;
+    if (texts.size < 256) {
+      texts.set(key, text);
+      readOnlyTexts.set(text, readOnly);
+    }
   }
   return text;
 }
+
+const FIXED_NAMES = ['role', 'request.jwt.claims', 'request.method', 'request.path', 'request.headers', 'request.cookies'];
