@@ -59,7 +59,7 @@ export async function handleRequest(state: AppState, raw: RawRequest): Promise<A
     const shape = shapeOf(raw, auth.role);
     const known = shape && recall(snapshot, shape, raw, requestMaps(raw));
     if (known) {
-      // A read of a learnt shape: parse, plan and SQL come from the shape cache, with this request's values.
+      // A read or GET call of a learnt shape: parse, plan and SQL come from the shape cache, with its own values.
       timings.parse = performance.now() - t1;
       state.metrics.shapeCacheHit();
       const script = buildStatement(known.plan, known.request, auth, snapshot.config, snapshot.schemaCache, known.main);
