@@ -374,25 +374,3 @@ export function pgrst303JwtClaims(reason: JwtClaimsReason): ApiError {
 export function pgrstX00Internal(message: string): ApiError {
   return make('PGRSTX00', message);
 }
-
-/** Options for {@link errorHeaders}. */
-export interface ErrorHeaderOptions {
-  /** Seconds until the next reconnection attempt; PostgREST adds `Retry-After` to every 503. */
-  readonly retryAfterSeconds?: number;
-}
-
-/**
- * The headers an error response carries besides Content-Type/Content-Length, in PostgREST's order:
- * `Retry-After` (503 only, when known), `Proxy-Status: PostgREST; error=<code>`, then the error's own headers.
- */
-export function errorHeaders(error: ApiError, options: ErrorHeaderOptions = {}): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (error.status === 503 && options.retryAfterSeconds !== undefined) {
-    out['Retry-After'] = String(options.retryAfterSeconds);
-  }
-  out['Proxy-Status'] = `PostgREST; error=${error.code}`;
-  for (const [name, value] of Object.entries(error.headers)) {
-    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}

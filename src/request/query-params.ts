@@ -84,7 +84,6 @@ export function parseQueryParams(rawQueryString: string, opts: { readonly isRpcR
     else rpcParams.push([p.name, p.value]);
   }
   const filtersRoot: Filter[] = filters.filter((f) => f.embedPath.length === 0).map((f) => f.filter);
-  const filtersNotRoot = filters.filter((f) => f.embedPath.length > 0);
 
   return {
     canonical,
@@ -96,7 +95,6 @@ export function parseQueryParams(rawQueryString: string, opts: { readonly isRpcR
     select,
     filters,
     filtersRoot,
-    filtersNotRoot,
     filterFields: sortedUnique(filterParams.map(([k]) => k)),
     onConflict,
   };

@@ -174,8 +174,6 @@ export interface QueryParams {
   readonly filters: readonly EmbeddedFilter[];
   /** The filters with an empty embed path (used by UPDATE/DELETE). */
   readonly filtersRoot: readonly Filter[];
-  /** The filters on embedded resources. */
-  readonly filtersNotRoot: readonly EmbeddedFilter[];
   /** Raw keys of all filter parameters (incl. RPC arguments), deduplicated and sorted by code point. */
   readonly filterFields: readonly string[];
   /** `on_conflict=` columns in order; null when absent. */

@@ -156,21 +156,3 @@ describe('error catalogue', () => {
     it(`body size of ${name}`, () => assert.equal(Buffer.byteLength(JSON.stringify(err.body())), length));
   }
 });
-
-describe('errorHeaders', () => {
-  const rows: readonly (readonly [string, ApiError, C.ErrorHeaderOptions, Record<string, string>])[] = [
-    ['plain', C.pgrst125InvalidPath(), {}, { 'Proxy-Status': 'PostgREST; error=PGRST125' }],
-    ['own headers after', C.pgrst302JwtTokenRequired(), {}, { 'Proxy-Status': 'PostgREST; error=PGRST302', 'WWW-Authenticate': 'Bearer' }],
-    ['503 with retry', C.pgrst001ClientError(null), { retryAfterSeconds: 4 }, { 'Retry-After': '4', 'Proxy-Status': 'PostgREST; error=PGRST001' }],
-    ['503 without retry', C.pgrst002NoSchemaCache(), {}, { 'Proxy-Status': 'PostgREST; error=PGRST002' }],
-    ['504 never retry', C.pgrst003AcquisitionTimeout(), { retryAfterSeconds: 4 }, { 'Proxy-Status': 'PostgREST; error=PGRST003' }],
-    ['non-503 ignores retry', C.pgrst125InvalidPath(), { retryAfterSeconds: 1 }, { 'Proxy-Status': 'PostgREST; error=PGRST125' }],
-  ];
-  for (const [name, err, options, expected] of rows) {
-    it(name, () => {
-      const headers = C.errorHeaders(err, options);
-      assert.deepEqual(headers, expected);
-      assert.deepEqual(Object.keys(headers), Object.keys(expected));
-    });
-  }
-});
