@@ -48,9 +48,10 @@ const BATCH_TEXT = 'postgrest-ts batch';
 const JSON_OID = 114;
 
 /**
- * The batch as a node-postgres query. `firstParsed` lists the named statements this batch parses for the first time on
- * the connection: after an error their state is unknown (prepared statements outlive the aborted transaction), so the
- * caller deallocates them.
+ * The batch as a node-postgres query. After an error, the named statements this batch parsed for the first time on the
+ * connection are sorted out (prepared statements outlive the aborted transaction): those before the failing statement
+ * were parsed and stay known, those after it never reached PostgreSQL, and the failing one's state is unknown — its
+ * name is left in `uncertain` for the caller to deallocate.
  */
 export class BatchQuery extends (pg.Query as unknown as new (text: string) => object) {
   /** The statements, in order (read-only; tests inspect them). */
@@ -60,7 +61,10 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
   #fields: readonly BatchField[] = [];
   #rows: Record<string, string | null>[] = [];
   #settled = false;
-  readonly firstParsed: string[] = [];
+  /** Indexes of the named statements this batch parses for the first time on the connection. */
+  readonly #firstParsed: number[] = [];
+  /** After an error: the named statement whose parse state is unknown (parsed first here, and the one that failed). */
+  uncertain: string | undefined;
   /** Per statement: the row description already known (named statement seen before on this connection). */
   #known: (readonly BatchField[] | undefined)[] = [];
   #described: Map<string, readonly BatchField[]> | undefined;
@@ -76,7 +80,7 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
     connection.pgrstFields ??= new Map();
     const described = connection.pgrstFields;
     this.#described = described;
-    for (const st of this.statements) {
+    for (const [i, st] of this.statements.entries()) {
       const name = st.name ?? '';
       // A named statement's row description never changes: asked for once per connection, then remembered.
       const known = name && connection.parsedStatements[name] !== undefined ? described.get(name) : undefined;
@@ -85,7 +89,7 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
         connection.parse({ text: st.text, name, types: [] });
         if (name) {
           connection.submittedNamedStatements[name] = st.text;
-          this.firstParsed.push(name);
+          this.#firstParsed.push(i);
         }
       }
       connection.bind({ statement: name, values: st.values, valueMapper: prepareValue });
@@ -122,18 +126,27 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
   }
 
   handleError(err: Error, connection?: Connection): void {
-    for (const name of this.firstParsed) {
-      if (connection) delete connection.submittedNamedStatements[name];
-      this.#described?.delete(name);
+    // PostgreSQL skips everything after the failing statement up to the Sync.
+    const failing = this.#results.length;
+    for (const i of this.#firstParsed) {
+      const { name, text } = this.statements[i]!;
+      if (connection) delete connection.submittedNamedStatements[name!];
+      if (i < failing) {
+        if (connection) connection.parsedStatements[name!] = text;
+      } else {
+        this.#described?.delete(name!);
+        if (i === failing) this.uncertain = name;
+      }
     }
     this.#settle(err);
   }
 
   handleReadyForQuery(connection?: Connection): void {
     if (connection) {
-      for (const name of this.firstParsed) {
-        connection.parsedStatements[name] = connection.submittedNamedStatements[name] ?? '';
-        delete connection.submittedNamedStatements[name];
+      for (const i of this.#firstParsed) {
+        const { name, text } = this.statements[i]!;
+        connection.parsedStatements[name!] = text;
+        delete connection.submittedNamedStatements[name!];
       }
     }
     this.#settle(null);

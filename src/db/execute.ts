@@ -54,11 +54,12 @@ function statementName(st: Statement, usePrepared: boolean): string | undefined 
 }
 
 /**
- * Drops named statements whose state is unknown after a failed batch (they outlive the aborted transaction), so the
- * next use parses them again. Pipelined: the connection's next queries queue behind these.
+ * Drops the named statement whose state is unknown after a failed batch (see BatchQuery), so its next use parses it
+ * again. Not awaited: the connection's next queries queue behind it.
  */
-function forgetParsed(client: pg.Client, names: readonly string[]): Promise<unknown> {
-  return Promise.all(names.map((name) => client.query(`DEALLOCATE ${quoteIdent(name)}`).catch(() => {})));
+function forgetUncertain(client: pg.Client, query: BatchQuery): void {
+  const name = query.uncertain;
+  if (name !== undefined) client.query(`DEALLOCATE ${quoteIdent(name)}`).catch(() => {});
 }
 
 function send(client: pg.Client, st: Statement, usePrepared: boolean): Promise<pg.QueryResult> {
@@ -106,21 +107,17 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     describe: st.resultUnused !== true,
   }));
   const { client, tap, socket } = conn;
-  let batch: BatchQuery | undefined;
   let stream: { body: BodyStream; done: Promise<void> } | undefined;
   const results = await new Promise<BatchResult[]>((resolve, reject) => {
     let finish: (err: Error | null) => void = () => {};
     const query = new BatchQuery(statements, (err, res) => {
       tap?.disarm();
-      if (stream) {
-        // Failed after the body began (e.g. the connection broke): the same clean-up as a failure before it.
-        if (err) void forgetParsed(client, query.firstParsed);
-        return finish(err);
-      }
+      if (err) forgetUncertain(client, query);
+      // Failed after the body began (e.g. the connection broke): the stream ends in the error.
+      if (stream) return finish(err);
       if (err) reject(err);
       else resolve(res);
     });
-    batch = query;
     if (tap && script.main.streamBody) {
       const index = statements.length - 1;
       tap.arm({
@@ -149,9 +146,6 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     socket?.cork();
     client.query(query as unknown as pg.QueryConfig);
     socket?.uncork();
-  }).catch(async (err: unknown) => {
-    await forgetParsed(client, batch?.firstParsed ?? []);
-    throw err;
   });
   const offset = ownReadOnly ? 1 : 0;
   const asResult = (r: BatchResult | undefined) => ({ rows: r?.rows ?? [], fields: r?.fields ?? [], rowCount: r?.rows.length ?? 0 }) as unknown as pg.QueryResult;

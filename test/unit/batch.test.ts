@@ -1,6 +1,7 @@
 // Unit tests for src/db/batch.ts against a recording stand-in for node-postgres's connection: a named statement is
 // parsed and described once per connection, later batches reuse its row description; statements whose rows nobody
-// reads are never described; a failed first parse forgets what it learnt.
+// reads are never described; after a failed batch, what was parsed stays known, what never ran is forgotten, and only
+// the failing statement's name is left to deallocate.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type BatchResult, BatchQuery, type BatchStatement } from '../../src/db/batch.js';
@@ -68,5 +69,32 @@ describe('BatchQuery', () => {
     conn.calls.length = 0;
     new BatchQuery([main], () => {}).submit(conn as never);
     assert.deepEqual(conn.calls, ['parse pgrst_m', 'bind pgrst_m', 'describe', 'execute', 'sync']);
+  });
+
+  it('after a failure, keeps what was parsed before it, forgets what came after, and names only the failing one', () => {
+    const conn = fakeConnection();
+    const q = new BatchQuery([settings, main], () => {});
+    q.submit(conn as never);
+    q.handleCommandComplete();
+    q.handleError(new Error('main failed'), conn as never);
+    assert.equal(q.uncertain, 'pgrst_m');
+    assert.equal(conn.parsedStatements['pgrst_s'], settings.text);
+    assert.equal(conn.parsedStatements['pgrst_m'], undefined);
+    assert.deepEqual(conn.submittedNamedStatements, {});
+    conn.calls.length = 0;
+    new BatchQuery([settings, main], () => {}).submit(conn as never);
+    assert.deepEqual(conn.calls, ['bind pgrst_s', 'execute', 'parse pgrst_m', 'bind pgrst_m', 'describe', 'execute', 'sync']);
+  });
+
+  it('a statement after the failing one never reached PostgreSQL: it is neither kept nor left to deallocate', () => {
+    const conn = fakeConnection();
+    const q = new BatchQuery([settings, main], () => {});
+    q.submit(conn as never);
+    q.handleError(new Error('settings failed'), conn as never);
+    assert.equal(q.uncertain, 'pgrst_s');
+    assert.deepEqual(conn.parsedStatements, {});
+    conn.calls.length = 0;
+    new BatchQuery([settings, main], () => {}).submit(conn as never);
+    assert.deepEqual(conn.calls, ['parse pgrst_s', 'bind pgrst_s', 'execute', 'parse pgrst_m', 'bind pgrst_m', 'describe', 'execute', 'sync']);
   });
 });
