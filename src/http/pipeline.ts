@@ -14,7 +14,7 @@ import { jsonMessage } from '../observe/log.js';
 import { planRequest } from '../plan/plan.js';
 import { legacyTargetWarningText } from '../plan/read-plan.js';
 import { VERSION } from '../app/version.js';
-import { type ApiRequest, buildApiRequest, requestMaps } from '../request/api-request.js';
+import { type ApiRequest, buildApiRequest } from '../request/api-request.js';
 import type { Plan } from '../plan/types.js';
 import { errorResponse } from '../response/error.js';
 import { optionsResponse, withVary } from '../response/options.js';
@@ -57,7 +57,7 @@ export async function handleRequest(state: AppState, raw: RawRequest): Promise<A
     const t1 = performance.now();
     timings.jwt = t1 - t0;
     const shape = shapeOf(raw, auth.role);
-    const known = shape && recall(snapshot, shape, raw, requestMaps(raw));
+    const known = shape && recall(snapshot, shape, raw);
     if (known) {
       // A read or GET call of a learnt shape: parse, plan and SQL come from the shape cache, with its own values.
       timings.parse = performance.now() - t1;

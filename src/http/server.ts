@@ -35,11 +35,7 @@ export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: 
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes + limits.maxUrlLength, requireHostHeader: false }, onRequest);
   // CONNECT is no method PostgREST serves: answer 405 PGRST117 instead of dropping the socket.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    const r = errorResponse(pgrst117UnsupportedMethod(req.method ?? 'CONNECT'));
-    const body = String(r.body ?? '');
-    socket.end(
-      `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nProxy-Status: ${r.headers['Proxy-Status']}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    answerOnSocket(socket, pgrst117UnsupportedMethod(req.method ?? 'CONNECT'), 'Method Not Allowed');
   });
   // An `Expect` other than 100-continue is served like any request (as PostgREST's server does), not answered 417.
   server.on('checkExpectation', onRequest);
@@ -48,17 +44,23 @@ export function createApiServer(pipeline: Pipeline, limits: HttpLimits, common: 
   server.requestTimeout = 0;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const e = tooLarge
-      ? new ApiError(431, 'PGRSTX431', 'Request header fields too large', null, null)
-      : new ApiError(400, 'PGRSTX400', 'Malformed HTTP request', err.message, null);
-    const r = errorResponse(e);
-    const body = String(r.body ?? '');
-    socket.end(
-      `HTTP/1.1 ${r.status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    // Node's parser refused the request, before any handler saw it (no Proxy-Status: not a PostgREST error).
+    if (err.code === 'HPE_HEADER_OVERFLOW') answerOnSocket(socket, headersTooLarge(), 'Request Header Fields Too Large', false);
+    else answerOnSocket(socket, new ApiError(400, 'PGRSTX400', 'Malformed HTTP request', err.message, null), 'Bad Request', false);
   });
   return server;
+}
+
+const headersTooLarge = (): ApiError => new ApiError(431, 'PGRSTX431', 'Request header fields too large', null, null);
+
+/** Writes an error answer straight to a socket no ServerResponse exists for, and closes it. */
+function answerOnSocket(socket: Duplex, error: ApiError, reason: string, proxyStatus = true): void {
+  const r = errorResponse(error);
+  const body = String(r.body ?? '');
+  const proxy = proxyStatus ? `Proxy-Status: ${r.headers['Proxy-Status']}\r\n` : '';
+  socket.end(
+    `HTTP/1.1 ${r.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n${proxy}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipeline, limits: HttpLimits, common: CommonHeaders): Promise<void> {
@@ -67,7 +69,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, pipeline: Pipel
   const scan = scanHeaders(req);
   if (scan.bytes > limits.maxHeaderBytes) {
     req.resume();
-    return write(res, errorResponse(new ApiError(431, 'PGRSTX431', 'Request header fields too large', null, null)), common(), isHead, true);
+    return write(res, errorResponse(headersTooLarge()), common(), isHead, true);
   }
   if (url.length > limits.maxUrlLength) {
     req.resume();

@@ -13,7 +13,7 @@ import type { Snapshot } from '../app/state.js';
 import type { Statement, TxScript } from '../db/execute.js';
 import type { CallPlan } from '../plan/call-types.js';
 import type { Plan, ReadRequestPlan } from '../plan/types.js';
-import type { ApiRequest } from '../request/api-request.js';
+import { type ApiRequest, requestMaps } from '../request/api-request.js';
 import { canonicalQueryString, decodeAsciiComponent, splitQueryString } from '../request/query-string.js';
 import type { RawRequest } from './types.js';
 
@@ -161,12 +161,13 @@ export interface Recalled {
 }
 
 /**
- * The stages' output for `raw` when its shape was learnt, else undefined. `maps` gives the request's own header and
- * cookie maps (the request settings); everything else the request stages derive is the shape's.
+ * The stages' output for `raw` when its shape was learnt, else undefined. The request's own header and cookie maps (the
+ * request settings) and canonical query string are its own; everything else the request stages derive is the shape's.
  */
-export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest, maps: Pick<ApiRequest, 'headers' | 'cookies'>): Recalled | undefined {
+export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest): Recalled | undefined {
   const entry = cacheOf(snapshot).get(shape.key);
   if (!entry) return undefined;
+  const maps = requestMaps(raw);
   const values = entry.main.values.slice();
   for (const [i, j] of entry.slots) values[j] = shape.values[i];
   const request: ApiRequest = {
