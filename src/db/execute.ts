@@ -1,6 +1,7 @@
 // Runs one request's transaction on a pooled connection: BEGIN, request settings, optional pre-request, main statement,
 // then COMMIT or ROLLBACK — pipelined into one round trip when nothing depends on the result. No SQL is built here.
 import type pg from 'pg';
+import type { IsolationLevel } from '../schema-cache/types.js';
 import { quoteIdent } from '../sql/fragment.js';
 import { type BatchResult, BatchQuery } from './batch.js';
 import type { PooledConnection } from './pool.js';
@@ -19,13 +20,18 @@ export interface Statement {
   readonly streamBody?: boolean;
   /** Nothing reads the statement's rows: PostgreSQL is not asked to describe them. */
   readonly resultUnused?: boolean;
-  /** The statement itself makes the transaction read-only (see sql/tx-settings.ts withReadOnly). */
+  /** The statement itself makes the transaction read-only (a read-only request settings statement, sql/tx-settings.ts). */
   readonly setsReadOnly?: boolean;
 }
 
 /** Everything one request sends, in order. */
 export interface TxScript {
-  readonly begin: string;
+  readonly readOnly: boolean;
+  /**
+   * The isolation level the transaction begins with; undefined: the session's default, which must then be PostgreSQL's
+   * own, read committed (the planner names the level otherwise).
+   */
+  readonly isolation?: IsolationLevel | undefined;
   readonly before: readonly Statement[];
   readonly main: Statement;
   /**
@@ -78,29 +84,26 @@ export interface TxResult {
   readonly stream?: { readonly body: BodyStream; readonly done: Promise<void> };
 }
 
-// A fixed COMMIT at READ COMMITTED (PostgreSQL's default level) lets the whole script run as one implicit transaction.
-/** The BEGIN of a read-only / read-write transaction at PostgreSQL's default level (the one-batch path's). */
-export const PLAIN_READ_ONLY = 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY';
-export const PLAIN_READ_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE';
-const READ_ONLY: Statement = { text: "SELECT set_config('transaction_read_only', 'on', true)", values: [], prepare: true, resultUnused: true };
+const ISOLATION: Readonly<Record<IsolationLevel, string>> = {
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+};
 
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
 export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
-  if (script.end === 'commit') {
-    if (script.begin === PLAIN_READ_ONLY) return runBatch(conn, script, usePrepared, true);
-    if (script.begin === PLAIN_READ_WRITE) return runBatch(conn, script, usePrepared, false);
-  }
-  return runSequence(conn, script, usePrepared);
+  // A fixed COMMIT at the session's default level (read committed), with read-only mode set by the first statement
+  // when asked for, lets the whole script run as one implicit transaction.
+  const batchable = script.end === 'commit' && script.isolation === undefined && (!script.readOnly || script.before[0]?.setsReadOnly === true);
+  return batchable ? runBatch(conn, script, usePrepared) : runSequence(conn, script, usePrepared);
 }
 
 /**
  * The script as ONE extended-protocol batch ending in a single Sync: an implicit transaction, committed at the Sync,
- * rolled back on the first error — the same outcome as BEGIN … COMMIT, without their two statements. Read-only mode is
- * set first (setting transaction_read_only on is allowed at any point of a transaction).
+ * rolled back on the first error — the same outcome as BEGIN … COMMIT, without their two statements.
  */
-async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: boolean, readOnly: boolean): Promise<TxResult> {
-  const ownReadOnly = readOnly && !script.before[0]?.setsReadOnly;
-  const statements = [...(ownReadOnly ? [READ_ONLY] : []), ...script.before, script.main].map((st) => ({
+async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
+  const statements = [...script.before, script.main].map((st) => ({
     text: st.text,
     values: st.values,
     name: statementName(st, usePrepared),
@@ -147,11 +150,10 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     client.query(query as unknown as pg.QueryConfig);
     socket?.uncork();
   });
-  const offset = ownReadOnly ? 1 : 0;
   const asResult = (r: BatchResult | undefined) => ({ rows: r?.rows ?? [], fields: r?.fields ?? [], rowCount: r?.rows.length ?? 0 }) as unknown as pg.QueryResult;
   return {
     main: asResult(results[results.length - 1]),
-    before: script.before.map((_, i) => asResult(results[i + offset])),
+    before: script.before.map((_, i) => asResult(results[i])),
     ...(stream ? { stream } : {}),
   };
 }
@@ -162,7 +164,8 @@ async function runSequence(conn: PooledConnection, script: TxScript, usePrepared
   // In pipeline mode node-postgres writes every protocol message as soon as a query is issued; corking the socket
   // while the whole script is issued sends it in one write (one syscall, one packet) instead of a dozen.
   socket?.cork();
-  const pending: Promise<pg.QueryResult>[] = [client.query(script.begin)];
+  const begin = `BEGIN ISOLATION LEVEL ${ISOLATION[script.isolation ?? 'read committed']} ${script.readOnly ? 'READ ONLY' : 'READ WRITE'}`;
+  const pending: Promise<pg.QueryResult>[] = [client.query(begin)];
   for (const st of script.before) pending.push(send(client, st, usePrepared));
   const mainIndex = pending.length;
   pending.push(send(client, script.main, usePrepared));

@@ -4,7 +4,7 @@
 import type { AppState, Snapshot } from '../app/state.js';
 import type { AuthResult } from '../auth/authenticate.js';
 import type { TxResult, TxScript } from '../db/execute.js';
-import { PLAIN_READ_ONLY, runTransaction } from '../db/execute.js';
+import { runTransaction } from '../db/execute.js';
 import { docsResponse } from '../docs/docs.js';
 import { ApiError } from '../errors/api-error.js';
 import { pgrstX00Internal } from '../errors/catalogue.js';
@@ -180,8 +180,8 @@ async function visibleContents(state: AppState, snapshot: Snapshot, req: ApiRequ
   const roleAuth = withRoleSettings(auth, snapshot.schemaCache);
   const script = withRequestHooks(
     {
-      begin: PLAIN_READ_ONLY,
-      before: [requestSettings(req, roleAuth, snapshot.config, [])],
+      readOnly: true,
+      before: [requestSettings(req, roleAuth, snapshot.config, [], true)],
       main: privilegesStatement(req.schema),
       end: 'commit',
     },

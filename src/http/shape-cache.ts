@@ -206,7 +206,7 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: (rawQuery:
   const markers = shape.values.map((_, i) => `${nonce}${String(i).padStart(6, '0')}`);
   const a = script;
   const b = build(withValues(raw.rawQuery, isCallPath(raw.path), markers)).script;
-  if (a.begin !== b.begin || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
+  if (a.readOnly !== b.readOnly || a.isolation !== b.isolation || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
   if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
   for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;
   const slots: [number, number][] = [];

@@ -53,7 +53,6 @@ export function planCall(req: ApiRequest, cache: SchemaCache, config: AppConfig)
     maxRows: config.dbMaxRows,
     topRange: top,
     readOnly: !isPost || routine.volatility !== 'volatile',
-    isolation: routine.isolationLevel ?? 'read committed',
     hoistedSettings: hoistedSettings(routine, config.dbHoistedTxSettings),
     maxAffected,
     preferences: prefs,

@@ -3,7 +3,7 @@
 import type { MediaType } from '../request/media-type.js';
 import type { Preferences } from '../request/preferences.js';
 import type { NonnegRange } from '../request/range.js';
-import type { IsolationLevel, Routine, RoutineParam } from '../schema-cache/types.js';
+import type { Routine, RoutineParam } from '../schema-cache/types.js';
 import type { CustomHandler } from './media.js';
 import type { CountMethod, ReadPlan } from './types.js';
 
@@ -53,7 +53,6 @@ export interface CallPlan {
   readonly topRange: NonnegRange;
   /** GET/HEAD, and POST to STABLE/IMMUTABLE functions, run READ ONLY. */
   readonly readOnly: boolean;
-  readonly isolation: IsolationLevel;
   /** The function's `SET` settings allowed by db-hoisted-tx-settings, applied as transaction settings. */
   readonly hoistedSettings: readonly (readonly [string, string])[];
   /** `max-affected` when enforced (handling=strict). */

@@ -245,6 +245,11 @@ export interface SchemaCache {
   readonly timezones: ReadonlySet<string>;
   /** role → its settings, for the roles the authenticator is a member of; absent when not loaded (db-config off). */
   readonly roleSettings?: ReadonlyMap<string, RoleSettings> | undefined;
+  /**
+   * The authenticator session's default isolation level (ALTER DATABASE/ROLE or postgresql.conf); absent when not
+   * known, which counts as PostgreSQL's own default, read committed.
+   */
+  readonly defaultIsolation?: IsolationLevel | undefined;
   readonly timings: LoadTimings;
 }
 

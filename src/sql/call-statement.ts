@@ -1,4 +1,4 @@
-// The transaction of a function call: BEGIN with the call's isolation and access mode, the request settings (with the
+// The transaction of a function call: its access mode (its isolation level is settled by withRequestHooks), the request settings (with the
 // function's hoisted settings), then one statement that calls the function once in a CTE and reads its result like a
 // relation (select, filters, order, window, count, body). No I/O.
 import type pg from 'pg';
@@ -8,7 +8,6 @@ import type { CallPlan } from '../plan/call-types.js';
 import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
 import { allRange, rangeEquals } from '../request/range.js';
-import type { IsolationLevel } from '../schema-cache/types.js';
 import { bodyExpr, handlerBodyExpr, handlerIsScalarCast } from './body.js';
 import { callSource } from './call-source.js';
 import { explainStatement } from './explain.js';
@@ -17,23 +16,17 @@ import { readSelect } from './read.js';
 import { mainRow } from './read-statement.js';
 import { requestSettings, type ScriptContext } from './statement.js';
 
-const ISOLATION: Readonly<Record<IsolationLevel, string>> = {
-  'read committed': 'READ COMMITTED',
-  'repeatable read': 'REPEATABLE READ',
-  serializable: 'SERIALIZABLE',
-};
-
 /** The transaction of a call; `compiled`: its main statement compiled before, with this request's values (shape cache). */
 export function callScript(plan: CallPlan, ctx: ScriptContext, compiled?: Statement): TxScript {
   const settings: Statement =
-    plan.hoistedSettings.length > 0 ? requestSettings(ctx.req, ctx.auth, ctx.config, plan.hoistedSettings) : ctx.settings;
+    plan.hoistedSettings.length > 0 ? requestSettings(ctx.req, ctx.auth, ctx.config, plan.hoistedSettings, plan.readOnly) : ctx.settings;
   const media = plan.media;
   // A plan ends as the preferences say: no singular or max-affected check applies to it.
   const end = media.kind === 'plan' ? preferredEnd(ctx) : callEnd(plan, ctx);
   // A rollback would hide deferred constraint violations; checking constraints at once still reports them.
   const before = end === 'rollback' ? [settings, CONSTRAINTS_IMMEDIATE] : [settings];
   return {
-    begin: `BEGIN ISOLATION LEVEL ${ISOLATION[plan.isolation]} ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`,
+    readOnly: plan.readOnly,
     before,
     // Only a read-only call's body may stream: a writing one can still fail at COMMIT (deferred constraints), after
     // the body had begun.

@@ -1,6 +1,6 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
 // representation, `Location` and the upsert's inserted count from those rows in SQL. No I/O.
-import { PLAIN_READ_WRITE, type Statement, type TxScript } from '../db/execute.js';
+import type { Statement, TxScript } from '../db/execute.js';
 import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
 import type { MutatePlan, Mutation, MutateWhere, OnConflict, Returning } from '../plan/mutate-types.js';
@@ -40,10 +40,10 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
   const checks = plan.checks;
   if (plan.media.kind === 'plan') {
     // EXPLAIN ANALYZE runs the write, committed unless the preferences roll it back (as PostgREST does); no row checks.
-    return { begin: PLAIN_READ_WRITE, before, main: explainStatement(plan.media, mutateMain(plan)), end: txEnd };
+    return { readOnly: false, before, main: explainStatement(plan.media, mutateMain(plan)), end: txEnd };
   }
   return {
-    begin: PLAIN_READ_WRITE,
+    readOnly: false,
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
     main: { ...compile(mutateMain(plan)), prepare: true },

@@ -1,6 +1,6 @@
 // The statements of a table/view read: the main statement returning body, page count, total and response GUCs in one
 // row (PostgREST's single-statement shape), plus an EXPLAIN for planned/estimated counts. No I/O.
-import { PLAIN_READ_ONLY, type Statement, type TxScript } from '../db/execute.js';
+import type { Statement, TxScript } from '../db/execute.js';
 import { bodyMedia, type CustomHandler } from '../plan/media.js';
 import type { CountMethod, ReadPlan, ReadRequestPlan } from '../plan/types.js';
 import type { MediaType } from '../request/media-type.js';
@@ -34,17 +34,17 @@ export function mainRow(columns: readonly (readonly [Fragment, string])[], body:
  */
 export function readScript(plan: ReadRequestPlan, settings: Statement, compiled?: Statement): TxScript {
   if (compiled && plan.media.kind !== 'plan' && !separateCount(plan.count)) {
-    return { begin: PLAIN_READ_ONLY, before: [settings], main: compiled, end: 'commit' };
+    return { readOnly: true, before: [settings], main: compiled, end: 'commit' };
   }
   const media = plan.media;
   const output = { media: bodyMedia(media), handler: plan.handler, count: plan.count, headOnly: plan.headOnly, maxRows: plan.maxRows, explained: media.kind === 'plan' };
   const { main, count } = readMain(plan.read, output);
   if (media.kind === 'plan') {
     // the plan of the main statement alone: a planned/estimated count's own EXPLAIN is not part of it
-    return { begin: PLAIN_READ_ONLY, before: [settings], main: explainStatement(media, main), end: 'commit' };
+    return { readOnly: true, before: [settings], main: explainStatement(media, main), end: 'commit' };
   }
   return {
-    begin: PLAIN_READ_ONLY,
+    readOnly: true,
     before: count ? [settings, count] : [settings],
     main: { ...compile(main), prepare: true, streamBody: true },
     end: 'commit',

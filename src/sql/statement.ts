@@ -1,4 +1,4 @@
-// Plan → the request's transaction script: BEGIN with the access mode and isolation level, the request settings (with
+// Plan → the request's transaction script: the access mode and isolation level, the request settings (with
 // the impersonated role's own settings), the db-pre-request call, then the statements of the plan's kind (read,
 // mutation, call). Dispatch and the parts common to every kind; each kind compiles in its own module. No I/O.
 import type { AuthResult } from '../auth/authenticate.js';
@@ -11,7 +11,7 @@ import { callScript } from './call-statement.js';
 import { quoteIdent } from './fragment.js';
 import { mutateScript } from './mutate-statement.js';
 import { readScript } from './read-statement.js';
-import { txSettingsStatement, withReadOnly } from './tx-settings.js';
+import { txSettingsStatement } from './tx-settings.js';
 
 /** What every script builder may need besides its plan. */
 export interface ScriptContext {
@@ -30,7 +30,8 @@ export interface ScriptContext {
  */
 export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig, cache: SchemaCache, compiledMain?: Statement): TxScript {
   const roleAuth = withRoleSettings(auth, cache);
-  const ctx: ScriptContext = { req, auth: roleAuth, config, settings: requestSettings(req, roleAuth, config, []) };
+  const readOnly = plan.kind === 'read' || (plan.kind === 'call' && plan.readOnly);
+  const ctx: ScriptContext = { req, auth: roleAuth, config, settings: requestSettings(req, roleAuth, config, [], readOnly) };
   let script: TxScript;
   switch (plan.kind) {
     case 'read':
@@ -43,7 +44,7 @@ export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, co
       script = callScript(plan, ctx, compiledMain);
       break;
   }
-  // A function's own isolation level wins over the role's (the call script already put it into BEGIN).
+  // A function's own isolation level wins over the role's.
   return withRequestHooks(script, auth, config, cache, plan.kind === 'call' ? plan.routine.isolationLevel : null);
 }
 
@@ -54,8 +55,10 @@ export function withRoleSettings(auth: AuthResult, cache: SchemaCache | undefine
 }
 
 /**
- * Completes a script whose before[0] is the request settings: BEGIN gets the impersonated role's
- * default_transaction_isolation (unless `ownIsolation`, a function's, is set) and db-pre-request runs as before[1].
+ * Completes a script whose before[0] is the request settings: the transaction gets a function's own isolation level
+ * (`ownIsolation`), else the impersonated role's default_transaction_isolation, else READ COMMITTED named explicitly
+ * when the session's default is another level (as PostgREST always begins at READ COMMITTED); db-pre-request runs as
+ * before[1].
  */
 export function withRequestHooks(
   script: TxScript,
@@ -64,20 +67,26 @@ export function withRequestHooks(
   cache: SchemaCache | undefined,
   ownIsolation: IsolationLevel | null = null,
 ): TxScript {
-  const isolation = ownIsolation === null ? cache?.roleSettings?.get(auth.role)?.isolationLevel : null;
+  const level = ownIsolation ?? cache?.roleSettings?.get(auth.role)?.isolationLevel ?? 'read committed';
+  // Read committed needs naming only when the session's default differs.
+  const isolation = level === 'read committed' && (cache?.defaultIsolation ?? 'read committed') === 'read committed' ? undefined : level;
   const preRequest = config.dbPreRequest;
-  let before = script.before;
-  // The settings statement also makes a read-only transaction read-only (one statement less in a batch).
-  if (script.begin.endsWith(' READ ONLY') && before[0]) before = [withReadOnly(before[0]), ...before.slice(1)];
-  if (preRequest) before = withPreRequest(before, preRequest);
-  return { ...script, begin: isolation ? withIsolation(script.begin, isolation) : script.begin, before };
+  const before = preRequest ? withPreRequest(script.before, preRequest) : script.before;
+  return { ...script, isolation, before };
 }
 
 /**
  * The request settings statement (search_path, the role's own settings from `auth.roleSettings`, role, claims,
- * method, path, headers, cookies, timezone, `extra` = hoisted function settings, app settings).
+ * method, path, headers, cookies, timezone, `extra` = hoisted function settings, app settings), which also makes a
+ * `readOnly` transaction read-only.
  */
-export function requestSettings(req: ApiRequest, auth: AuthResult, config: AppConfig, extra: readonly (readonly [string, string])[]): Statement {
+export function requestSettings(
+  req: ApiRequest,
+  auth: AuthResult,
+  config: AppConfig,
+  extra: readonly (readonly [string, string])[],
+  readOnly: boolean,
+): Statement {
   return txSettingsStatement({
     schema: req.schema,
     extraSearchPath: config.dbExtraSearchPath,
@@ -91,6 +100,7 @@ export function requestSettings(req: ApiRequest, auth: AuthResult, config: AppCo
     appSettings: config.appSettings,
     extra,
     timezone: req.preferences.timezone,
+    readOnly,
   });
 }
 
@@ -106,10 +116,3 @@ function withPreRequest(before: readonly Statement[], fn: QualifiedName): Statem
   return settings === undefined ? [preRequestStatement(fn)] : [settings, preRequestStatement(fn), ...rest];
 }
 
-const ISOLATION_CLAUSE = /\bISOLATION LEVEL (?:READ COMMITTED|READ UNCOMMITTED|REPEATABLE READ|SERIALIZABLE)\b/i;
-
-/** `begin` with its isolation level replaced by (or, when it names none, given) `level`. */
-export function withIsolation(begin: string, level: IsolationLevel): string {
-  const clause = `ISOLATION LEVEL ${level.toUpperCase()}`;
-  return ISOLATION_CLAUSE.test(begin) ? begin.replace(ISOLATION_CLAUSE, clause) : begin.replace(/^\s*BEGIN\b/i, `BEGIN ${clause}`);
-}

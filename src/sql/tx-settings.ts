@@ -23,6 +23,8 @@ export interface TxSettings {
   /** The function's hoisted settings (db-hoisted-tx-settings), applied after the role switch and the timezone. */
   readonly extra: readonly (readonly [string, string])[];
   readonly timezone?: string | undefined;
+  /** The transaction is read-only: the statement turns `transaction_read_only` on first (no statement of its own). */
+  readonly readOnly: boolean;
 }
 
 // The same claims object (e.g. the anonymous role's, shared by every request without a token) is serialised once.
@@ -54,31 +56,22 @@ export function txSettingsStatement(s: TxSettings): Statement {
     values.push(k, s.appSettings[k]!);
     tail++;
   }
-  return { text: settingsText(roleSettings.length, s.timezone !== undefined, tail), values, prepare: true, resultUnused: true };
+  const text = settingsText(s.readOnly, roleSettings.length, s.timezone !== undefined, tail);
+  return { text, values, prepare: true, resultUnused: true, ...(s.readOnly ? { setsReadOnly: true } : {}) };
 }
 
-/**
- * The settings statement that also makes the transaction read-only (`transaction_read_only`, which may be turned on at
- * any point of a transaction), so a one-batch transaction needs no statement of its own for it. Anything that is not a
- * settings statement is returned as it is.
- */
-export function withReadOnly(settings: Statement): Statement {
-  const text = readOnlyTexts.get(settings.text);
-  return text === undefined || settings.setsReadOnly ? settings : { ...settings, text, setsReadOnly: true };
-}
-
-// Texts per count of role settings, timezone or not, count of name/value pairs after it; and their read-only twins.
+// Texts per read-only or not, count of role settings, timezone or not, count of name/value pairs after it.
 const texts = new Map<string, string>();
-const readOnlyTexts = new Map<string, string>();
 
-function settingsText(roleSettings: number, timezone: boolean, tail: number): string {
-  const key = `${roleSettings}/${timezone}/${tail}`;
+function settingsText(readOnly: boolean, roleSettings: number, timezone: boolean, tail: number): string {
+  const key = `${readOnly}/${roleSettings}/${timezone}/${tail}`;
   let text = texts.get(key);
   if (text === undefined) {
     let n = 0;
     const named = (name: string) => `set_config('${name}', $${++n}, true)`;
     const pair = () => `set_config($${++n}, $${++n}, true)`;
-    const calls = [named('search_path')];
+    // transaction_read_only may be turned on at any point of a transaction
+    const calls = readOnly ? ["set_config('transaction_read_only', 'on', true)", named('search_path')] : [named('search_path')];
     for (let i = 0; i < roleSettings; i++) calls.push(pair());
     for (const name of FIXED_NAMES) calls.push(named(name));
     if (timezone) calls.push(named('timezone'));
@@ -86,11 +79,7 @@ function settingsText(roleSettings: number, timezone: boolean, tail: number): st
     // No columns come back: the values set are not needed, and echoing the request's headers costs on both sides.
     // (A volatile function in a subquery's output is evaluated even when nothing above reads it.)
     text = `SELECT FROM (SELECT ${calls.join(', ')}) AS pgrst_settings`;
-    const readOnly = `SELECT FROM (SELECT set_config('transaction_read_only', 'on', true), ${calls.join(', ')}) AS pgrst_settings`;
-    if (texts.size < 256) {
-      texts.set(key, text);
-      readOnlyTexts.set(text, readOnly);
-    }
+    if (texts.size < 256) texts.set(key, text);
   }
   return text;
 }

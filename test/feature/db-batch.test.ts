@@ -3,7 +3,7 @@
 // nothing the failure skipped is taken for prepared. Schema `shapes` (92-shape-cache.sql).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { adminQuery } from '../support/db.js';
+import { adminQuery, uriAs } from '../support/db.js';
 import { request, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
@@ -46,5 +46,32 @@ describe('a failed batch on the only connection', () => {
       assert.equal(good.status, 200, good.text);
       assert.deepEqual(good.json(), [{ id: 3 }]);
     }
+  });
+});
+
+describe('a session whose default isolation is not read committed', () => {
+  let serializable: TestServer;
+  before(async () => {
+    serializable = await startTestServer({
+      PGRST_DB_URI: uriAs('postgrest_test_serializable_authenticator', 'serializable-test-password'),
+      PGRST_DB_SCHEMAS: 'shapes',
+    });
+  });
+  after(async () => {
+    await serializable.stop();
+  });
+
+  test('reads, calls and writes still run at READ COMMITTED, as PostgREST begins them', async () => {
+    const read = await request(serializable.url, '/isolation_seen');
+    assert.deepEqual(read.json(), [{ id: 1, isolation: 'read committed' }]);
+    const call = await request(serializable.url, '/rpc/isolation');
+    assert.equal(call.json(), 'read committed');
+    const write = await request(serializable.url, '/keyed', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' },
+      body: JSON.stringify({ id: 900100, label: 'iso' }),
+    });
+    assert.equal(write.status, 201, write.text);
+    assert.deepEqual(write.json(), [{ id: 900100, label: 'iso', note: 'read committed' }]);
   });
 });

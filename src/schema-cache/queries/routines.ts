@@ -2,6 +2,7 @@
 // Only prokind 'f' (no procedures, aggregates, window or trigger functions); overload order is set in build.ts.
 
 import type { FuncVolatility, IsolationLevel, QualifiedIdentifier, RetType, Routine, RoutineParam } from '../types.js';
+import { isolationLevelOf } from './roles.js';
 import {
   bool,
   type CatalogDb,
@@ -131,12 +132,9 @@ export function volatility(v: string): FuncVolatility {
   return v === 'i' ? 'immutable' : v === 's' ? 'stable' : 'volatile';
 }
 
-/** PostgREST's rule: the first comma-separated word of the value; anything unknown is read committed. */
+/** PostgREST's rule: the first comma-separated word of the value, read as a role's setting is. */
 function isolationLevel(value: string): IsolationLevel {
-  const first = (value.split(',')[0] ?? '').trim().toLowerCase();
-  if (first === 'repeatable read') return 'repeatable read';
-  if (first === 'serializable') return 'serializable';
-  return 'read committed';
+  return isolationLevelOf((value.split(',')[0] ?? '').trim());
 }
 
 /** proconfig entries `name=value` → pairs. */

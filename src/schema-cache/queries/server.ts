@@ -1,7 +1,8 @@
-// Catalog query for server facts: PostgreSQL version, valid time zone names, and which configured
+// Catalog query for server facts: PostgreSQL version, valid time zone names, the session's default isolation level, and which configured
 // schemas do not exist. It reports missing schemas; deciding to fail the load is load.ts's job.
 
-import type { PgVersion } from '../types.js';
+import type { IsolationLevel, PgVersion } from '../types.js';
+import { isolationLevelOf } from './roles.js';
 import { type CatalogDb, type Row, rowsOf, num, str, strArray } from './common.js';
 
 const SERVER_SQL = `
@@ -9,6 +10,7 @@ SELECT
   pg_catalog.current_setting('server_version_num')::int AS version_num,
   pg_catalog.current_setting('server_version') AS version,
   pg_catalog.version() AS full_version,
+  pg_catalog.current_setting('default_transaction_isolation') AS default_isolation,
   to_json(ARRAY(
     SELECT s FROM unnest($1::text[]) WITH ORDINALITY AS x(s, ord)
     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = x.s)
@@ -19,6 +21,8 @@ export interface ServerFacts {
   readonly pgVersion: PgVersion;
   readonly missingSchemas: readonly string[];
   readonly timezones: readonly string[];
+  /** The isolation level a transaction of this (authenticator) session gets when it names none. */
+  readonly defaultIsolation: IsolationLevel;
 }
 
 /** Loads the server version and time zones, and lists which of `schemas` do not exist. */
@@ -29,5 +33,6 @@ export async function queryServer(db: CatalogDb, schemas: readonly string[]): Pr
     pgVersion: { num: num(row.version_num), version: str(row.version), full: str(row.full_version) },
     missingSchemas: strArray(row.missing_schemas),
     timezones: strArray(row.timezones),
+    defaultIsolation: isolationLevelOf(str(row.default_isolation)),
   };
 }
