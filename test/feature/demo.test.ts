@@ -1,7 +1,6 @@
 // The zero-setup demo: with no db-uri configured the CLI starts an embedded PostgreSQL, creates the demo database,
 // serves it, keeps it between runs, and on SIGINT stops both the server and PostgreSQL, leaving no process behind.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,27 +8,19 @@ import { test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { eventually } from '../support/db.js';
 import { request } from '../support/server.js';
-
-const entry = new URL('../../src/cli/run.ts', import.meta.url).pathname;
+import { spawnCli } from './ops-support.js';
 
 /** Environment without any PGRST_* or PG* variable, so nothing names a database. */
-function cleanEnv(port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PGRST_') && !k.startsWith('PG')) env[k] = v;
+function cleanEnv(port: number): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('PGRST_') && !k.startsWith('PG')) env[k] = v;
   return { ...env, PGRST_SERVER_PORT: String(port), PGRST_SERVER_HOST: '127.0.0.1' };
 }
 
 async function runDemo(dir: string, extra: string[] = []): Promise<{ out: string; postmasterPid: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, '--demo-dir', dir, ...extra], { env: cleanEnv(port), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const cli = spawnCli(cleanEnv(port), ['--demo-dir', dir, ...extra]);
+  const output = () => [...cli.stdout.lines, ...cli.stderr.lines].join('\n');
   const url = `http://127.0.0.1:${port}`;
   let postmasterPid = 0;
   try {
@@ -42,14 +33,14 @@ async function runDemo(dir: string, extra: string[] = []): Promise<{ out: string
     ]);
     const embed = await request(url, '/authors?select=name,books(title)&name=eq.Italo%20Calvino');
     assert.deepEqual(embed.json(), [{ name: 'Italo Calvino', books: [{ title: 'Invisible Cities' }, { title: "If on a winter's night a traveler" }] }]);
-    assert.match(out, /curl /);
+    assert.match(output(), /curl /);
     postmasterPid = Number(readFileSync(join(dir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
     assert.ok(alive(postmasterPid));
   } finally {
-    child.kill('SIGINT');
+    cli.child.kill('SIGINT');
   }
-  assert.equal(await exited, 0, out);
-  return { out, postmasterPid };
+  assert.equal(await cli.exited, 0, output());
+  return { out: output(), postmasterPid };
 }
 
 function alive(pid: number): boolean {

@@ -1,4 +1,6 @@
-
+// Feature tests of aggregates: count()/sum()/avg()/min()/max() with aliases and casts, the implicit GROUP BY, the legacy
+// `select=count` and `rel(count)`, aggregates inside embeds, aggregates hoisted out of to-one spreads, PGRST127 in
+// to-many spreads, and PGRST123 while db-aggregates-enabled is off. Data: test/fixtures/25-embed.sql (schema `embed`).
 import { after, before, describe, test } from 'node:test';
 import { checkJsonCase, type JsonCase } from '../support/cases.js';
 import { startTestServer, type TestServer } from '../support/server.js';

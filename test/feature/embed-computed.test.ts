@@ -1,4 +1,6 @@
-
+// Feature tests of computed fields (functions of a row type used as columns: select, alias, cast, filter, order, at the
+// root and inside embeds and spreads) and computed relationships (functions of a row type returning a relation:
+// to-one and to-many embeds, overriding a detected relationship). Data: test/fixtures/25-embed.sql (schema `embed`).
 import { after, before, describe, test } from 'node:test';
 import { checkJsonCase, type JsonCase } from '../support/cases.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -3,6 +3,7 @@
 // Data: test/fixtures/25-embed.sql (schema `embed`).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { checkJsonCase, type JsonCase } from '../support/cases.js';
 import { request, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
@@ -13,20 +14,14 @@ after(async () => {
   await srv.stop();
 });
 
-interface Case {
-  readonly name: string;
-  readonly path: string;
-  readonly status?: number;
+interface Case extends JsonCase {
   readonly json: unknown;
   /** Content-Range with `Prefer: count=exact`; the body must be the same as without a count. */
   readonly counted?: string;
 }
 
 async function check(c: Case): Promise<void> {
-  const r = await request(srv.url, c.path);
-  assert.equal(r.status, c.status ?? 200, `${c.path} → ${r.text}`);
-  assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
-  assert.deepEqual(r.json(), c.json, c.path);
+  await checkJsonCase(srv.url, c);
   if (c.counted === undefined) return;
   for (const method of ['GET', 'HEAD']) {
     const counted = await request(srv.url, c.path, { method, headers: { Prefer: 'count=exact' } });

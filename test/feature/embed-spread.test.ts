@@ -1,4 +1,6 @@
-
+// Feature tests of spreads `...rel(cols)`: to-one columns lifted into the parent, to-many columns as correlated arrays
+// (ordered by the spread's order, also by unselected and related columns), nesting, junction spreads, empty spreads,
+// `!inner` and null filters, and the alias restriction. Data: test/fixtures/25-embed.sql (schema `embed`).
 import { after, before, describe, test } from 'node:test';
 import { checkJsonCase, type JsonCase } from '../support/cases.js';
 import { startTestServer, type TestServer } from '../support/server.js';

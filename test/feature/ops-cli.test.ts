@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { adminQuery, eventually } from '../support/db.js';
 import { request } from '../support/server.js';
-import { type Cli, OPSX_URI, opsxEnv, STDERR_PREFIX, spawnCli } from './ops-support.js';
+import { type Cli, OPSX_URI, opsxEnv, STDERR_PREFIX, spawnCli, uriNamed } from './ops-support.js';
 
 const running: Cli[] = [];
 after(async () => {
@@ -165,9 +165,7 @@ describe('db-pool-automatic-recovery = false', () => {
 
   test('exits with 1 when its connections are terminated', async () => {
     const app = 'opsx-no-recovery';
-    const u = new URL(OPSX_URI());
-    u.searchParams.set('application_name', app);
-    const { cli, url } = await serve({ PGRST_DB_URI: u.toString(), PGRST_DB_POOL_AUTOMATIC_RECOVERY: 'false', PGRST_DB_CHANNEL_ENABLED: 'true' });
+    const { cli, url } = await serve({ PGRST_DB_URI: uriNamed(app), PGRST_DB_POOL_AUTOMATIC_RECOVERY: 'false', PGRST_DB_CHANNEL_ENABLED: 'true' });
     await cli.stderr.waitFor(/: Listener connected to /);
     assert.equal((await request(url, '/words')).status, 200);
     await adminQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'opsx-no-recovery%'");

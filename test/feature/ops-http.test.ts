@@ -6,14 +6,7 @@ import { get } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { adminQuery, eventually } from '../support/db.js';
 import { request } from '../support/server.js';
-import { type CapturedServer, OPSX_URI, startCaptured } from './ops-support.js';
-
-/** The test database URI of the opsx authenticator with an application_name of our own, to find its backends. */
-function uriNamed(appName: string): string {
-  const u = new URL(OPSX_URI());
-  u.searchParams.set('application_name', appName);
-  return u.toString();
-}
+import { type CapturedServer, startCaptured, uriNamed } from './ops-support.js';
 
 const backends = async (appName: string): Promise<number[]> =>
   (await adminQuery('SELECT pid FROM pg_stat_activity WHERE application_name = $1 ORDER BY pid', [appName])).rows.map((r) => Number(r.pid));
@@ -312,11 +305,14 @@ describe('pool limits seen from pg_stat_activity', () => {
       const pid = async () => (await request(srv.url, '/backend')).json() as [{ pid: number }];
       const [{ pid: first }] = await pid();
       let next = first;
-      const end = Date.now() + 5000;
-      while (next === first && Date.now() < end) {
-        await new Promise((r) => setTimeout(r, 100));
-        [{ pid: next }] = await pid();
-      }
+      await eventually(
+        async () => {
+          [{ pid: next }] = await pid();
+          return next !== first;
+        },
+        5000,
+        100,
+      );
       assert.notEqual(next, first, 'a new backend after the lifetime');
       await eventually(async () => !(await backends(app)).includes(first), 3000);
       assert.ok(srv.err.lines.some((l) => / is terminated due to max lifetime$/.test(l)));

@@ -6,18 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { adminQuery, eventually, withAdmin } from '../support/db.js';
 import { request } from '../support/server.js';
-import { type CapturedServer, OPSX_RELOAD_URI, OPSX_URI, startCaptured } from './ops-support.js';
+import { type CapturedServer, OPSX_RELOAD_URI, OPSX_URI, startCaptured, uriNamed } from './ops-support.js';
 
 const loads = async (srv: CapturedServer, status = 'SUCCESS'): Promise<number> => {
   const text = await srv.app.state.metrics.render();
   const m = new RegExp(`^pgrst_schema_cache_loads_total\\{status="${status}"\\} (\\d+)`, 'm').exec(text);
   return m ? Number(m[1]) : 0;
-};
-
-const uriNamed = (base: string, appName: string) => {
-  const u = new URL(base);
-  u.searchParams.set('application_name', appName);
-  return u.toString();
 };
 
 describe('a failed reload', () => {
@@ -125,7 +119,7 @@ describe('one NOTIFY, two instances', () => {
 describe('the listener', () => {
   test('logs its connection, reconnects after its backend is killed, and reloads then', async () => {
     const app = 'opsx-listener-test';
-    const srv = await startCaptured({ PGRST_DB_URI: uriNamed(OPSX_URI(), app), PGRST_DB_CHANNEL_ENABLED: 'true', PGRST_DB_CHANNEL: 'opsx_listener' }, 'crit');
+    const srv = await startCaptured({ PGRST_DB_URI: uriNamed(app), PGRST_DB_CHANNEL_ENABLED: 'true', PGRST_DB_CHANNEL: 'opsx_listener' }, 'crit');
     try {
       const { port } = new URL(OPSX_URI());
       const connected = await srv.err.waitFor(/: Listener connected to /);

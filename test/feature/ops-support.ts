@@ -14,6 +14,13 @@ const entry = new URL('../../src/cli/run.ts', import.meta.url).pathname;
 export const OPSX_URI = () => uriAs('postgrest_test_opsx_authenticator', 'opsx-test-password');
 export const OPSX_RELOAD_URI = () => uriAs('postgrest_test_opsx_reload_authenticator', 'opsx-reload-password');
 
+/** The opsx authenticator's URI with an application_name of our own, to find its backends in pg_stat_activity. */
+export function uriNamed(appName: string): string {
+  const u = new URL(OPSX_URI());
+  u.searchParams.set('application_name', appName);
+  return u.toString();
+}
+
 /** PGRST_* settings for a server on the opsx schema (channel disabled unless asked). */
 export function opsxEnv(env: Record<string, string> = {}): Record<string, string> {
   return testEnv({

@@ -56,6 +56,8 @@ describe('through PgBouncer (transaction pooling)', { skip: BIN ? false : 'pgbou
       try {
         srv = await startTestServer({
           PGRST_DB_URI: through.toString(),
+          // `embed` (Accept-Profile) for its relationships: the `test` schema has none
+          PGRST_DB_SCHEMAS: 'test,embed',
           PGRST_DB_PREPARED_STATEMENTS: 'false',
           PGRST_DB_CHANNEL_ENABLED: 'false',
           PGRST_DB_POOL: '8',
@@ -76,10 +78,61 @@ describe('through PgBouncer (transaction pooling)', { skip: BIN ? false : 'pgbou
   });
 
   test('concurrent reads, embeds and counts all succeed', async () => {
-    const paths = ['/items?select=id,name&order=id', '/items?id=eq.2', '/big?select=id&limit=5&offset=10', '/documents?ts=fts.fox'];
-    const results = await Promise.all(Array.from({ length: 80 }, (_, i) => request(srv.url, paths[i % paths.length]!, { headers: { Prefer: 'count=exact' } })));
+    const cases: { path: string; profile?: string; status: number; range: string; json: unknown }[] = [
+      {
+        path: '/items?select=id,name&order=id',
+        status: 200,
+        range: '0-4/5',
+        json: [
+          { id: 1, name: 'apple' },
+          { id: 2, name: 'banana' },
+          { id: 3, name: 'carrot' },
+          { id: 4, name: 'durian' },
+          { id: 5, name: 'Elderberry' },
+        ],
+      },
+      { path: '/items?id=eq.2&select=id,name,price', status: 200, range: '0-0/1', json: [{ id: 2, name: 'banana', price: 0.25 }] },
+      { path: '/big?select=id&limit=5&offset=10', status: 206, range: '10-14/100', json: [{ id: 11 }, { id: 12 }, { id: 13 }, { id: 14 }, { id: 15 }] },
+      { path: '/documents?select=id&ts=fts.fox', status: 200, range: '0-0/1', json: [{ id: 1 }] },
+      {
+        path: '/clients?select=id,name,projects(id,name,tasks(name))&id=lt.3&order=id&projects.order=id&projects.tasks.order=id',
+        profile: 'embed',
+        status: 200,
+        range: '0-1/2',
+        json: [
+          {
+            id: 1,
+            name: 'Microsoft',
+            projects: [
+              { id: 1, name: 'Windows 7', tasks: [{ name: 'Design w7' }, { name: 'Code w7' }] },
+              { id: 2, name: 'Windows 10', tasks: [{ name: 'Design w10' }, { name: 'Code w10' }] },
+            ],
+          },
+          {
+            id: 2,
+            name: 'Apple',
+            projects: [
+              { id: 3, name: 'IOS', tasks: [{ name: 'Design IOS' }, { name: 'Code IOS' }] },
+              { id: 4, name: 'OSX', tasks: [{ name: 'Design OSX' }] },
+            ],
+          },
+        ],
+      },
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => {
+        const c = cases[i % cases.length]!;
+        return request(srv.url, c.path, { headers: { Prefer: 'count=exact', ...(c.profile ? { 'Accept-Profile': c.profile } : {}) } });
+      }),
+    );
     assert.deepEqual([...new Set(results.map((r) => r.status))].sort(), [200, 206]);
     assert.equal((results[1]!.json() as { id: number }[])[0]!.id, 2);
+    results.forEach((r, i) => {
+      const c = cases[i % cases.length]!;
+      assert.equal(r.status, c.status, `${c.path} → ${r.text}`);
+      assert.equal(r.headers.get('content-range'), c.range, c.path);
+      assert.deepEqual(r.json(), c.json, c.path);
+    });
   });
 
   test('repeated requests of one shape keep working without server-side prepared statements', async () => {
@@ -94,7 +147,8 @@ describe('through PgBouncer (transaction pooling)', { skip: BIN ? false : 'pgbou
     const bad = await request(srv.url, '/items?select=nope');
     assert.equal(bad.status, 400);
     assert.equal((bad.json() as { code: string }).code, '42703');
-    const ok = await Promise.all(Array.from({ length: 20 }, () => request(srv.url, '/items?id=eq.1&select=id')));
+    const ok = await Promise.all(Array.from({ length: 20 }, () => request(srv.url, '/items?id=eq.1&select=id,name')));
     assert.ok(ok.every((r) => r.status === 200));
+    for (const r of ok) assert.deepEqual(r.json(), [{ id: 1, name: 'apple' }]);
   });
 });

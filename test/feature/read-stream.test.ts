@@ -6,7 +6,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { STREAM_THRESHOLD } from '../../src/db/wire-tap.js';
 import { adminQuery } from '../support/db.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { request, startTestServer, type TestResponse, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 let expected: Record<string, unknown>[];
@@ -19,18 +19,10 @@ after(async () => {
   await srv.stop();
 });
 
-interface Raw {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly bytes: Buffer;
-}
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<TestResponse> =>
+  request(srv.url, path, { method, headers, ...(body === undefined ? {} : { body }) });
 
-async function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<Raw> {
-  const res = await fetch(srv.url + path, { method, headers, ...(body === undefined ? {} : { body }) });
-  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
-}
-
-function expectAllItems(r: Raw): void {
+function expectAllItems(r: TestResponse): void {
   assert.equal(r.status, 200, r.bytes.subarray(0, 300).toString());
   assert.ok(r.bytes.length > STREAM_THRESHOLD * 4, `body of ${r.bytes.length} bytes is large enough to stream`);
   assert.equal(r.headers.get('content-length'), String(r.bytes.length));

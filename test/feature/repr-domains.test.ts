@@ -130,9 +130,20 @@ describe('parsing filter values', () => {
   });
 
   test('filters of a write', async () => {
-    const r = await request(srv.url, '/todo_writes?label_color=eq.123456', { method: 'DELETE', headers: { Prefer: 'return=representation' } });
-    assert.equal(r.status, 200, r.text);
-    assert.equal(r.text, '[]');
+    // 123456 read as hex by the domain's text parser is #123456; read as an integer it would be #01E240.
+    await adminQuery("INSERT INTO repr.todo_writes VALUES (10, 'hex', x'123456'::int), (11, 'decimal', 123456)");
+    try {
+      const r = await request(srv.url, '/todo_writes?label_color=eq.123456', { method: 'DELETE', headers: { Prefer: 'return=representation' } });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.json(), [{ id: 10, name: 'hex', label_color: '#123456' }]);
+      // a value only the text parser reads (not an integer literal)
+      const hex = await request(srv.url, '/todo_writes?label_color=eq.%2301E240&select=id', { method: 'DELETE', headers: { Prefer: 'return=representation' } });
+      assert.equal(hex.status, 200, hex.text);
+      assert.deepEqual(hex.json(), [{ id: 11 }]);
+      assert.equal((await adminQuery('SELECT count(*)::int AS n FROM repr.todo_writes WHERE id IN (10, 11)')).rows[0]?.n, 0);
+    } finally {
+      await adminQuery('DELETE FROM repr.todo_writes WHERE id IN (10, 11)');
+    }
   });
 });
 

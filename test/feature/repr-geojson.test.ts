@@ -17,8 +17,7 @@ after(async () => {
   await srv.stop();
 });
 
-const geo = (path: string, init: RequestInit = {}) =>
-  request(srv.url, path, { ...init, headers: { Accept: 'application/geo+json', ...(init.headers as Record<string, string> | undefined) } });
+const geo = (path: string, init: RequestInit = {}) => request(srv.url, path, { ...init, accept: 'application/geo+json' });
 
 /** Skips a test that needs (`wanted` true) or must not have PostGIS; true when skipped. */
 function skipUnless(t: TestContext, wanted: boolean): boolean {

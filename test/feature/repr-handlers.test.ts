@@ -3,7 +3,7 @@
 // built-in JSON/CSV handlers, vendored types that cannot be overridden, q-values, HEAD and 406 when no handler applies.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { request, startTestServer, type TestResponse, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 before(async () => {
@@ -13,30 +13,18 @@ after(async () => {
   await srv.stop();
 });
 
-interface Raw {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly bytes: Buffer;
-  readonly text: string;
-}
+const get = (path: string, accept?: string, init: RequestInit = {}): Promise<TestResponse> => request(srv.url, path, { ...init, accept });
 
-async function get(path: string, accept?: string, init: RequestInit = {}): Promise<Raw> {
-  const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
-  if (accept !== undefined) headers['Accept'] = accept;
-  const res = await fetch(srv.url + path, { ...init, headers });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, headers: res.headers, bytes, text: bytes.toString('utf8') };
-}
-
-function expectBody(r: Raw, contentType: string, body: string | Buffer): void {
+function expectBody(r: TestResponse, contentType: string, body: string | Buffer): void {
   assert.equal(r.status, 200, r.text);
   assert.equal(r.headers.get('content-type'), contentType);
-  if (typeof body === 'string') assert.equal(r.text, body);
+  // the bytes as they are (a byte order mark stays)
+  if (typeof body === 'string') assert.equal(r.bytes.toString('utf8'), body);
   else assert.deepEqual(r.bytes, body);
   assert.equal(r.headers.get('content-length'), String(r.bytes.length));
 }
 
-function expect406(r: Raw, types: string): void {
+function expect406(r: TestResponse, types: string): void {
   assert.equal(r.status, 406, r.text);
   assert.deepEqual(JSON.parse(r.text), { code: 'PGRST107', details: null, hint: null, message: `None of these media types are available: ${types}` });
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { adminQuery } from '../support/db.js';
+import { recordQueries, type SentQuery } from '../support/queries.js';
 import { request, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
@@ -32,7 +33,7 @@ interface PlanNode {
 type JsonPlan = readonly [{ readonly Plan: PlanNode; readonly [key: string]: unknown }];
 
 async function plan(path: string, accept: string, init: RequestInit = {}) {
-  const r = await request(srv.url, path, { ...init, headers: { Accept: accept, ...(init.headers as Record<string, string> | undefined) } });
+  const r = await request(srv.url, path, { ...init, accept });
   assert.equal(r.status, 200, r.text);
   assert.ok(Number(r.headers.get('content-length')) > 0);
   return r;
@@ -120,8 +121,26 @@ describe('reads', () => {
   });
 
   test('planned and estimated counts do not run their own EXPLAIN', async () => {
-    const r = await plan('/gadgets', PLAN_JSON, { headers: { Prefer: 'count=planned' } });
-    assert.equal((r.json() as JsonPlan).length, 1);
+    const explains = (sent: readonly SentQuery[]) => sent.map((q) => q.text).filter((t) => /^\s*EXPLAIN\b/i.test(t));
+    for (const count of ['planned', 'estimated']) {
+      const headers = { Prefer: `count=${count}` };
+      // Outside the plan media type the count's EXPLAIN is sent (so the recording does see it)...
+      const read = await recordQueries(srv.app, async () => {
+        const r = await request(srv.url, '/gadgets', { headers });
+        // 206 when the planner's estimate is above the rows read
+        assert.ok(r.status === 200 || r.status === 206, `${r.status}: ${r.text}`);
+      });
+      assert.equal(explains(read).length, 1, `count=${count} without a plan:\n${explains(read).join('\n')}`);
+      assert.match(explains(read)[0]!, /^EXPLAIN \(FORMAT JSON\) SELECT 1 /);
+      // ...under it only the EXPLAIN of the main statement runs, and the body is its plan alone.
+      let body: unknown;
+      const planned = await recordQueries(srv.app, async () => {
+        body = (await plan('/gadgets', PLAN_JSON, { headers })).json();
+      });
+      assert.equal((body as JsonPlan).length, 1);
+      assert.equal(explains(planned).length, 1, `count=${count} under the plan:\n${explains(planned).join('\n')}`);
+      assert.match(explains(planned)[0]!, /^EXPLAIN \(FORMAT JSON\) WITH pgrst_source AS /);
+    }
   });
 });
 
@@ -168,7 +187,10 @@ describe('writes', () => {
   });
 
   test('a PUT whose body does not match the URL is still just planned (no check applies)', async () => {
-    await jsonPlan('/plan_writes?id=eq.103', PLAN_JSON, { method: 'PUT', body: '{"id": 104, "name": "x"}', headers: json });
+    const before = await names();
+    const { plan: p } = await jsonPlan('/plan_writes?id=eq.103', PLAN_JSON, { method: 'PUT', body: '{"id": 104, "name": "x"}', headers: json });
+    assert.ok(p[0].Plan['Total Cost'] > 0);
+    assert.deepEqual(await names(), before);
   });
 
   test('the representation planned for a vendored type', async () => {
@@ -192,6 +214,8 @@ describe('writes', () => {
       headers: { ...json, Prefer: 'tx=rollback' },
     });
     assert.match(r.text, /Insert on plan_writes/);
+    // run, not just planned: ANALYZE's measurements are there
+    assert.match(r.text, /actual time=/);
     assert.ok(!(await names()).includes('rolled back'));
   });
 });

@@ -1,8 +1,7 @@
 // Bulk POST: 10,000 rows as one statement with one parameter in one round trip, and all-or-nothing failures.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { BatchQuery } from '../../src/db/batch.js';
-import type { PooledConnection } from '../../src/db/pool.js';
+import { recordQueries } from '../support/queries.js';
 import { startWriteEnv, type WriteEnv } from './write-support.js';
 
 let w: WriteEnv;
@@ -16,66 +15,12 @@ beforeEach(async () => {
   await w.exec('TRUNCATE writes.bulk_rows');
 });
 
-interface SentQuery {
-  readonly text: string;
-  readonly values: number;
-  /** How many earlier queries of this request had already answered when this one was sent. */
-  readonly answeredBefore: number;
-}
-
-/** Records every query the server sends while `fn` runs (the pool's connections are wrapped on acquire). */
-async function recordQueries(fn: () => Promise<void>): Promise<SentQuery[]> {
-  type Query = (...args: unknown[]) => Promise<unknown>;
-  const pool = w.srv.app.state.pool;
-  const sent: SentQuery[] = [];
-  const restore: (() => void)[] = [];
-  let answered = 0;
-  const original = pool.acquire.bind(pool);
-  pool.acquire = async (): Promise<PooledConnection> => {
-    const conn = await original();
-    const client = conn.client as unknown as { query: Query };
-    const query = client.query;
-    client.query = (...args: unknown[]) => {
-      const q = args[0];
-      if (q instanceof BatchQuery) {
-        // One batch: every statement goes out together, ending in one Sync (one implicit transaction).
-        for (const st of q.statements) sent.push({ text: st.text, values: st.values.length, answeredBefore: answered });
-        // Counted as answered when PostgreSQL has finished it (its ReadyForQuery), as plain queries are below.
-        const batch = q as unknown as { handleReadyForQuery: (...a: unknown[]) => void };
-        const ready = batch.handleReadyForQuery.bind(q);
-        batch.handleReadyForQuery = (...a: unknown[]) => {
-          answered++;
-          ready(...a);
-        };
-        return query.apply(client, args);
-      }
-      const c = q as string | { text: string; values?: unknown[] };
-      const text = typeof c === 'string' ? c : c.text;
-      sent.push({ text, values: typeof c === 'string' ? 0 : (c.values?.length ?? 0), answeredBefore: answered });
-      return (query.apply(client, args) as Promise<unknown>).finally(() => {
-        answered++;
-      });
-    };
-    restore.push(() => {
-      client.query = query;
-    });
-    return conn;
-  };
-  try {
-    await fn();
-  } finally {
-    pool.acquire = original;
-    for (const r of restore) r();
-  }
-  return sent;
-}
-
 describe('bulk insert', () => {
   test('10,000 rows in one statement with one parameter, sent in one flush', async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, val: `v${i + 1}`, n: i }));
     let status = 0;
     let range: string | null = null;
-    const sent = await recordQueries(async () => {
+    const sent = await recordQueries(w.srv.app, async () => {
       const r = await w.call('POST', '/bulk_rows', rows, { Prefer: 'count=exact' });
       status = r.status;
       range = r.headers.get('content-range');

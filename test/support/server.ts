@@ -35,13 +35,31 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return { url: app.url.replace('localhost', '127.0.0.1'), app, stop: () => app.stop() };
 }
 
+/** What `request` answers: status, headers, the body as bytes and as (UTF-8 decoded, as fetch does) text. */
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly bytes: Buffer;
+  json(): unknown;
+}
+
+/** `fetch` options, plus `accept`: the Accept header, set over any in `headers` (left out when undefined). */
+export interface TestRequestInit extends RequestInit {
+  readonly accept?: string | undefined;
+}
+
 /** GET (or any method) returning status, headers and parsed-or-raw body. */
-export async function request(
-  base: string,
-  path: string,
-  init: RequestInit = {},
-): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
-  const res = await fetch(base + path, init);
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+export async function request(base: string, path: string, init: TestRequestInit = {}): Promise<TestResponse> {
+  const { accept, ...rest } = init;
+  if (accept !== undefined) {
+    const headers = new Headers(rest.headers);
+    headers.set('Accept', accept);
+    rest.headers = headers;
+  }
+  const res = await fetch(base + path, rest);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  // TextDecoder decodes as Response.text() does (a leading byte order mark dropped, bad sequences replaced).
+  const text = new TextDecoder().decode(bytes);
+  return { status: res.status, headers: res.headers, text, bytes, json: () => JSON.parse(text) };
 }
