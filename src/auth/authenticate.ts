@@ -26,18 +26,21 @@ export interface AuthConfig {
   readonly jwtJwksCacheSeconds?: number | undefined;
 }
 
+// One entry per field of AuthConfig, checked by the compiler both ways (a missing or an unknown key fails to build).
+const AUTH_FIELD_SET: Record<keyof AuthConfig, true> = {
+  jwtSecret: true,
+  jwtSecretIsBase64: true,
+  jwtSecretBytes: true,
+  jwtAud: true,
+  jwtRoleClaimKey: true,
+  jwtCacheMaxEntries: true,
+  dbAnonRole: true,
+  jwtJwksUrl: true,
+  jwtJwksCacheSeconds: true,
+};
+
 /** Every field of AuthConfig. */
-export const AUTH_FIELDS = [
-  'jwtSecret',
-  'jwtSecretIsBase64',
-  'jwtSecretBytes',
-  'jwtAud',
-  'jwtRoleClaimKey',
-  'jwtCacheMaxEntries',
-  'dbAnonRole',
-  'jwtJwksUrl',
-  'jwtJwksCacheSeconds',
-] as const satisfies readonly (keyof AuthConfig)[];
+export const AUTH_FIELDS = Object.keys(AUTH_FIELD_SET) as readonly (keyof AuthConfig)[];
 
 /** Observers and injected I/O: JWT cache lookups/evictions, JWKS fetch failures, and the fetch to use (tests). */
 export interface AuthHooks extends CacheListener {
@@ -53,6 +56,8 @@ export interface AuthHooks extends CacheListener {
 export interface AuthResult {
   readonly role: string;
   readonly claims: Readonly<Record<string, unknown>>;
+  /** `claims` as JSON, when worked out once for a shared result (the anonymous one). */
+  readonly claimsJson?: string | undefined;
   readonly authenticated: boolean;
   /**
    * The role's own `ALTER ROLE ... SET` settings to re-apply in the transaction. The auth stage never sets this (it
@@ -152,7 +157,8 @@ export function createAuthenticator(cfg: AuthConfig, hooks: AuthHooks = {}): Aut
     const result: AuthResult = { role, claims: { ...claims, role }, authenticated: role !== anonRole };
     if (token === undefined) {
       Object.freeze(result.claims);
-      anonymous = Object.freeze(result);
+      anonymous = Object.freeze({ ...result, claimsJson: JSON.stringify(result.claims) });
+      return anonymous;
     }
     return result;
   };

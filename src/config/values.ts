@@ -4,6 +4,7 @@
 
 import type { FileValue } from './file-syntax.js';
 import { integerValue, showScientific } from './scientific.js';
+import { readHaskellInteger } from '../text/haskell-integer.js';
 
 /** One setting as found in a source: text from the environment or the database, or a typed file value. */
 export type RawValue =
@@ -52,20 +53,6 @@ function boolFromText(text: string): boolean | undefined {
   if (letters === 'false') return false;
   const n = readHaskellInteger(text);
   return n === undefined ? undefined : n > 0n;
-}
-
-const HASKELL_INTEGER = /^(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|([0-9]+))$/;
-
-/** Reads an integer the way Haskell's `read` does: surrounding spaces, parentheses, `-`, `0x…`, `0o…`. */
-export function readHaskellInteger(text: string): bigint | undefined {
-  let t = text.trim();
-  while (t.startsWith('(') && t.endsWith(')')) t = t.slice(1, -1).trim();
-  const negative = t.startsWith('-');
-  if (negative) t = t.slice(1).trim();
-  const m = HASKELL_INTEGER.exec(t);
-  if (m === null) return undefined;
-  const value = m[1] !== undefined ? BigInt(`0x${m[1]}`) : m[2] !== undefined ? BigInt(`0o${m[2]}`) : BigInt(m[3] ?? '');
-  return negative ? -value : value;
 }
 
 /** readHaskellInteger limited to safe JavaScript integers (larger values count as unset). */

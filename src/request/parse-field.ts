@@ -26,7 +26,7 @@ import {
   sepBy1,
   string,
 } from './parser-core.js';
-import { haskellStrip } from './parser-errors.js';
+import { haskellStrip } from '../text/haskell-space.js';
 import type { EmbedPath, Field, JsonOperation, JsonPath } from './query-types.js';
 
 /** `ws`: spaces and tabs. */

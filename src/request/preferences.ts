@@ -2,7 +2,7 @@
 // Pure: it parses and renders; which preferences a response honours is decided by the caller through appliedPreferences().
 import { memoByText } from '../text/memo.js';
 import { pgrst122InvalidPreferences } from '../errors/catalogue.js';
-import { readIntegerLiteral } from './range.js';
+import { readHaskellInteger } from '../text/haskell-integer.js';
 
 /** What the client asked for in `Prefer`; unrecognised tokens are kept in `invalid` (in order of appearance). */
 export interface Preferences {
@@ -74,7 +74,7 @@ function readPreferences(headerValues: readonly string[], options: PreferenceOpt
       invalid.push(token);
     }
   }
-  const big = maxAffectedToken === undefined ? undefined : readIntegerLiteral(maxAffectedToken);
+  const big = maxAffectedToken === undefined ? undefined : readHaskellInteger(maxAffectedToken);
   const result: { -readonly [K in keyof Preferences]?: Preferences[K] } = {};
   for (const [key, value] of Object.entries(chosen)) {
     if (key !== 'tx' || options.allowTxOverride !== false) Object.assign(result, { [key]: value });

@@ -95,12 +95,9 @@ export function capRange(r: NonnegRange, maxRows: number | undefined): NonnegRan
   return convertToLimitZeroRange(r, restrictRange(maxRows, r));
 }
 
-/** Reads an integer the way PostgREST's `readMaybe` does (limit/offset, max-affected); see {@link readHaskellInteger}. */
-export const readIntegerLiteral: (text: string) => bigint | undefined = readHaskellInteger;
-
-/** {@link readIntegerLiteral} as a number. */
+/** {@link readHaskellInteger} (PostgREST's `readMaybe`) as a number. */
 export function readInteger(text: string): number | undefined {
-  const v = readIntegerLiteral(text);
+  const v = readHaskellInteger(text);
   return v === undefined ? undefined : Number(v);
 }
 

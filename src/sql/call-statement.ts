@@ -14,7 +14,7 @@ import { explainStatement } from './explain.js';
 import { compile, type Fragment, keyword, sql } from './fragment.js';
 import { readSelect } from './read.js';
 import { mainRow } from './read-statement.js';
-import { requestSettings, type ScriptContext } from './statement.js';
+import { CONSTRAINTS_IMMEDIATE, requestSettings, type ScriptContext } from './statement.js';
 
 /** The transaction of a call; `compiled`: its main statement compiled before, with this request's values (shape cache). */
 export function callScript(plan: CallPlan, ctx: ScriptContext, compiled?: Statement): TxScript {
@@ -44,7 +44,6 @@ function preferredEnd(ctx: ScriptContext): 'commit' | 'rollback' {
   return tx === 'rollback' || (ctx.config.dbTxEnd.startsWith('rollback') && tx !== 'commit') ? 'rollback' : 'commit';
 }
 
-export const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false };
 
 /**
  * `Prefer: tx=rollback` (when db-tx-end allows overrides) or a rollback db-tx-end ends in ROLLBACK; a singular media

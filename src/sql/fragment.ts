@@ -24,7 +24,8 @@ export function sql(strings: TemplateStringsArray, ...parts: readonly Fragment[]
 
 /** SQL text from our own closed tables (keywords, operators, fixed function names). Never pass user input. */
 export function keyword(text: string): Fragment {
-  return { chunks: [text] };
+  // '' is the usual "nothing here": the shared empty fragment, which sql`` and join() leave out.
+  return text === '' ? EMPTY : { chunks: [text] };
 }
 
 /** A bind parameter, sent untyped so PostgreSQL infers its type from the context. */

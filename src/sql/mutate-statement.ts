@@ -6,14 +6,13 @@ import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
 import type { MutatePlan, Mutation, MutateWhere, OnConflict, Returning } from '../plan/mutate-types.js';
 import type { Table } from '../schema-cache/types.js';
 import { bodyExpr, handlerBodyExpr } from './body.js';
-import { CONSTRAINTS_IMMEDIATE } from './call-statement.js';
 import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
 import { mainRow } from './read-statement.js';
-import type { ScriptContext } from './statement.js';
+import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
 
 const MUTATION_CTE = keyword('pgrst_mutation');
 

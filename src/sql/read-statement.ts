@@ -52,7 +52,7 @@ export function readScript(plan: ReadRequestPlan, settings: Statement, compiled?
 }
 
 /** Whether a count runs as a statement of its own (an EXPLAIN before the main statement). */
-export function separateCount(count: CountMethod | undefined): boolean {
+function separateCount(count: CountMethod | undefined): boolean {
   return count === 'planned' || count === 'estimated';
 }
 

@@ -92,7 +92,7 @@ export function requestSettings(
     extraSearchPath: config.dbExtraSearchPath,
     roleSettings: auth.roleSettings,
     role: auth.role,
-    claims: auth.claims,
+    claimsJson: auth.claimsJson ?? JSON.stringify(auth.claims),
     method: req.method,
     path: req.path,
     headers: req.headers,
@@ -103,6 +103,9 @@ export function requestSettings(
     readOnly,
   });
 }
+
+/** Makes deferred constraints fire within the statement: a transaction that ends in ROLLBACK still reports them. */
+export const CONSTRAINTS_IMMEDIATE: Statement = { text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: false };
 
 /** `SELECT schema.fn()`: the db-pre-request call; an unqualified name resolves through the request's search_path. */
 export function preRequestStatement(fn: QualifiedName): Statement {

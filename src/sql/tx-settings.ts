@@ -14,7 +14,8 @@ export interface TxSettings {
    */
   readonly roleSettings?: readonly (readonly [string, string])[] | undefined;
   readonly role: string;
-  readonly claims: Readonly<Record<string, unknown>>;
+  /** request.jwt.claims, as JSON. */
+  readonly claimsJson: string;
   readonly method: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -27,18 +28,6 @@ export interface TxSettings {
   readonly readOnly: boolean;
 }
 
-// The same claims object (e.g. the anonymous role's, shared by every request without a token) is serialised once.
-const claimsText = new WeakMap<object, string>();
-
-function claimsJson(claims: Readonly<Record<string, unknown>>): string {
-  let text = claimsText.get(claims);
-  if (text === undefined) {
-    text = JSON.stringify(claims);
-    if (Object.isFrozen(claims)) claimsText.set(claims, text);
-  }
-  return text;
-}
-
 /**
  * One `SELECT set_config(...), ...` statement. The names of PostgREST's own settings are constants of this module, written
  * into the text; every value, and every name that comes from the database or the configuration (role settings, hoisted
@@ -48,7 +37,7 @@ export function txSettingsStatement(s: TxSettings): Statement {
   const values: string[] = [[s.schema, ...s.extraSearchPath].map(quoteIdent).join(', ')];
   const roleSettings = s.roleSettings ?? [];
   for (const [k, v] of roleSettings) values.push(k, v);
-  values.push(s.role, claimsJson(s.claims), s.method, s.path, JSON.stringify(s.headers), JSON.stringify(s.cookies));
+  values.push(s.role, s.claimsJson, s.method, s.path, JSON.stringify(s.headers), JSON.stringify(s.cookies));
   if (s.timezone !== undefined) values.push(s.timezone);
   let tail = s.extra.length;
   for (const [k, v] of s.extra) values.push(k, v);

@@ -1,8 +1,7 @@
 // Haskell's `readMaybe :: String -> Maybe Integer`, which PostgREST applies to limit/offset, max-affected and
 // (through the configurator) integer and boolean settings.
 
-// Haskell's Data.Char.isSpace: \t\n\v\f\r, space, NBSP and the other Unicode space separators (Zs), as `read` skips them.
-const HS_SPACE = /^[\t\n\v\f\r\p{Zs}]+|[\t\n\v\f\r\p{Zs}]+$/gu;
+import { haskellStrip } from './haskell-space.js';
 
 /**
  * Reads an integer the way Haskell's `read` does: surrounding spaces and parentheses allowed, a `-` sign (only
@@ -11,12 +10,12 @@ const HS_SPACE = /^[\t\n\v\f\r\p{Zs}]+|[\t\n\v\f\r\p{Zs}]+$/gu;
  */
 export function readHaskellInteger(text: string): bigint | undefined {
   if (/^[0-9]+$/.test(text)) return BigInt(text);
-  let s = text.replace(HS_SPACE, '');
-  while (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1).replace(HS_SPACE, '');
+  let s = haskellStrip(text);
+  while (s.startsWith('(') && s.endsWith(')')) s = haskellStrip(s.slice(1, -1));
   let negative = false;
   if (s.startsWith('-')) {
     negative = true;
-    s = s.slice(1).replace(HS_SPACE, '');
+    s = haskellStrip(s.slice(1));
   }
   let value: bigint;
   if (/^0[xX][0-9a-fA-F]+$/.test(s) || /^[0-9]+$/.test(s)) value = BigInt(s);

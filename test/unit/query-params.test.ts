@@ -79,10 +79,6 @@ describe('key classification', () => {
       { embedPath: ['a'], filter: eq('select', 's') },
     ]);
     assert.deepEqual(q.filtersRoot, [eq('a', 'x'), eq('or_col', 'z')]);
-    assert.deepEqual(q.filters.filter((f) => f.embedPath.length > 0), [
-      { embedPath: ['actors'], filter: eq('b', 'y') },
-      { embedPath: ['a'], filter: eq('select', 's') },
-    ]);
     assert.deepEqual(q.filterFields, ['a', 'a.select', 'actors.b', 'or_col']);
   });
   it('decodes keys and values (+ is a space) before classifying', () => {

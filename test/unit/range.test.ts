@@ -1,5 +1,6 @@
 // Range header, limit/offset windows, their intersection and errors (PGRST103/114), Content-Range and 200/206/416.
 // Tables only; windows are compared as (offset, limit) pairs where that is what the planner reads.
+import { readHaskellInteger } from '../../src/text/haskell-integer.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../src/errors/api-error.js';
@@ -22,7 +23,6 @@ import {
   rangeOffset,
   rangeStatus,
   rangeStatusHeader,
-  readIntegerLiteral,
   restrictRange,
   topLevelRange,
 } from '../../src/request/range.js';
@@ -84,7 +84,7 @@ describe('range algebra', () => {
   }
 });
 
-describe('readIntegerLiteral', () => {
+describe('readHaskellInteger (limit/offset, max-affected)', () => {
   const rows: readonly (readonly [string, bigint | undefined])[] = [
     ['10', 10n],
     ['007', 7n],
@@ -104,7 +104,7 @@ describe('readIntegerLiteral', () => {
     ['5 6', undefined],
     ['-(5)', undefined],
   ];
-  for (const [text, expected] of rows) it(JSON.stringify(text), () => assert.equal(readIntegerLiteral(text), expected));
+  for (const [text, expected] of rows) it(JSON.stringify(text), () => assert.equal(readHaskellInteger(text), expected));
 });
 
 describe('parseRangeHeader', () => {
