@@ -4,7 +4,7 @@
 // an internal error), so when this process runs on an older Node the server is spawned with the Node 22 binary that
 // the same install brings (the optional dependency node-linux-<arch>, a plain npm package holding the official binary).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -18,6 +18,8 @@ export interface PostgraphileSetup {
   readonly execPath: string;
   readonly nodeVersion: string;
   readonly script: string;
+  /** The installed postgraphile package's version (undefined if its package.json has none). */
+  readonly version: string | undefined;
   /** True when this run installed the folder's node_modules. */
   readonly installed: boolean;
 }
@@ -40,8 +42,9 @@ function npmEnv(): NodeJS.ProcessEnv {
 export async function preparePostgraphile(benchDir: string, log: (msg: string) => void): Promise<PostgraphileSetup> {
   const dir = join(benchDir, 'postgraphile');
   const script = join(dir, 'server.mjs');
+  const pkg = join(dir, 'node_modules', 'postgraphile', 'package.json');
   let installed = false;
-  if (!existsSync(join(dir, 'node_modules', 'postgraphile', 'package.json'))) {
+  if (!existsSync(pkg)) {
     log('installing PostGraphile into bench/postgraphile (npm ci, once)...');
     const t0 = performance.now();
     try {
@@ -54,8 +57,9 @@ export async function preparePostgraphile(benchDir: string, log: (msg: string) =
     installed = true;
     log(`installed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version;
   const major = Number(process.versions.node.split('.')[0]);
-  if (major >= POSTGRAPHILE_MIN_NODE) return { dir, execPath: process.execPath, nodeVersion: process.version, script, installed };
+  if (major >= POSTGRAPHILE_MIN_NODE) return { dir, execPath: process.execPath, nodeVersion: process.version, script, version, installed };
   const execPath = join(dir, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
   if (!existsSync(execPath)) {
     throw new Error(`this is Node ${process.version} and bench/postgraphile has no Node ${POSTGRAPHILE_MIN_NODE} binary for ${process.platform}-${process.arch} (node-${process.platform}-${process.arch})`);
@@ -66,5 +70,5 @@ export async function preparePostgraphile(benchDir: string, log: (msg: string) =
   } catch (err) {
     throw new Error(`${execPath} does not run: ${(err as Error).message.split('\n')[0]}`);
   }
-  return { dir, execPath, nodeVersion, script, installed };
+  return { dir, execPath, nodeVersion, script, version, installed };
 }

@@ -2,7 +2,7 @@
 // postgrest-ts/baseline and postgrest-ts/PostGraphile ratios, their geometric means and the flags, the peak RSS of
 // the 1M-row reads against their limit; and prints it as a text table.
 import type { LoadResult, SequentialResult } from './load.js';
-import type { TargetName } from './scenarios.js';
+import { notApplicable, type Scenario, type TargetName } from './scenarios.js';
 
 /** One target's measurement of one scenario in one round. */
 export interface RunRecord {
@@ -85,30 +85,40 @@ export interface ScenarioSummary {
   readonly rssFlagged: boolean;
 }
 
-/** The comparison with PostGraphile over the scenarios both run. */
-export interface PostgraphileSummary {
-  /** Why PostGraphile was not part of the run at all. */
-  readonly skipped: string | undefined;
-  readonly geomeanThroughputRatio: number | undefined;
-  readonly geomeanCpuRatio: number | undefined;
-  readonly counted: readonly string[];
-  readonly flaggedScenarios: readonly string[];
-  readonly geomeanFlagged: boolean;
-  /** Scenarios PostGraphile ran but failed (check or errors under load). */
-  readonly failed: readonly string[];
-  /** Scenarios without a PostGraphile equivalent. */
-  readonly notApplicable: readonly string[];
-}
-
-export interface Summary {
-  readonly scenarios: readonly ScenarioSummary[];
+/** postgrest-ts against one other target (the baseline or PostGraphile) over the scenarios both ran and passed. */
+export interface Comparison {
   readonly geomeanThroughputRatio: number | undefined;
   readonly geomeanCpuRatio: number | undefined;
   /** Scenarios counted in the geomeans. */
   readonly counted: readonly string[];
   readonly flaggedScenarios: readonly string[];
   readonly geomeanFlagged: boolean;
+  /** Scenarios where a target of the comparison ran but failed (check or errors under load). */
   readonly failed: readonly string[];
+}
+
+/** The comparison with PostGraphile over the scenarios both run. */
+export interface PostgraphileSummary extends Comparison {
+  /** Why PostGraphile was not part of the run at all. */
+  readonly skipped: string | undefined;
+  /**
+   * The ≥ 4× target could not be measured although the run has scenarios with a PostGraphile equivalent: PostGraphile
+   * was not run for another reason than BENCH_SKIP (failed install or start-up), or none of those scenarios passed on
+   * both servers. Such a target counts as flagged (`geomeanFlagged`).
+   */
+  readonly unmeasured: boolean;
+  /** Scenarios without a PostGraphile equivalent. */
+  readonly notApplicable: readonly string[];
+}
+
+/** Why PostGraphile is absent from a run; `deliberate` when BENCH_SKIP asked for it (then its target is not judged). */
+export interface PostgraphileAbsence {
+  readonly reason: string;
+  readonly deliberate: boolean;
+}
+
+export interface Summary extends Comparison {
+  readonly scenarios: readonly ScenarioSummary[];
   readonly postgraphile: PostgraphileSummary;
   /** 1M-row scenarios where postgrest-ts's peak RSS was above the limit (or could not be read). */
   readonly rssFlagged: readonly string[];
@@ -155,7 +165,7 @@ function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonl
     const loads = defined(recs.map((r) => r.load));
     const errors = loads.reduce((a, l) => a + l.errors, 0);
     const non2xx = loads.reduce((a, l) => a + l.non2xx, 0);
-    const gqlErrors = loads.reduce((a, l) => a + (l.graphqlErrors ?? 0), 0);
+    const gqlErrors = loads.reduce((a, l) => a + l.graphqlErrors, 0);
     const requests = loads.reduce((a, l) => a + l.requests, 0);
     const problem =
       checkProblem ??
@@ -216,25 +226,75 @@ function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonl
   };
 }
 
-/** Throughput and CPU-per-request ratios of postgrest-ts over `o`; undefined unless both ran and passed. */
-function ratios(p: TargetSummary, o: TargetSummary): { throughput: number | undefined; cpu: number | undefined } {
+/** The targets postgrest-ts is compared with. */
+type Other = 'baseline' | 'postgraphile';
+
+/** How each comparison is judged and worded. */
+const VERSUS: Readonly<Record<Other, { scenarioFlag: number; geomeanFlag: number; target: string; differs: string }>> = {
+  baseline: { scenarioFlag: SCENARIO_FLAG, geomeanFlag: GEOMEAN_FLAG, target: '', differs: 'the two targets' },
+  postgraphile: {
+    scenarioFlag: POSTGRAPHILE_SCENARIO_FLAG,
+    geomeanFlag: POSTGRAPHILE_TARGET,
+    target: ` (target ${POSTGRAPHILE_TARGET}×)`,
+    differs: 'postgrest-ts and postgraphile',
+  },
+};
+
+/** postgrest-ts against one other target in one scenario. */
+interface ScenarioVs {
+  /** Throughput ratio; undefined unless both ran and passed. */
+  readonly ratio: number | undefined;
+  /** Server CPU per request ratio (higher = postgrest-ts costs more). */
+  readonly cpuRatio: number | undefined;
+  readonly sameContent: boolean | undefined;
+  readonly flagged: boolean;
+}
+
+/** postgrest-ts (`p`) against `o` in one scenario; `sameContent` from the fingerprints of their checks. */
+function versus(other: Other, p: TargetSummary, o: TargetSummary, sameContent: boolean | undefined): ScenarioVs {
   const both = p.ok && o.ok && p.rps !== undefined && o.rps !== undefined && o.rps > 0 && p.rps > 0;
+  const ratio = both ? p.rps! / o.rps! : undefined;
   return {
-    throughput: both ? p.rps! / o.rps! : undefined,
-    cpu: both && p.cpuMsPerReq !== undefined && o.cpuMsPerReq ? p.cpuMsPerReq / o.cpuMsPerReq : undefined,
+    ratio,
+    cpuRatio: both && p.cpuMsPerReq !== undefined && o.cpuMsPerReq ? p.cpuMsPerReq / o.cpuMsPerReq : undefined,
+    sameContent,
+    flagged: ratio !== undefined && ratio < VERSUS[other].scenarioFlag,
+  };
+}
+
+/** A scenario's comparison with `other`, from its (flat, as in latest.json) fields. */
+function scenarioVs(s: ScenarioSummary, other: Other): ScenarioVs {
+  return other === 'baseline'
+    ? { ratio: s.throughputRatio, cpuRatio: s.cpuRatio, sameContent: s.sameContent, flagged: s.flagged }
+    : { ratio: s.postgraphileRatio, cpuRatio: s.postgraphileCpuRatio, sameContent: s.postgraphileSameContent, flagged: s.postgraphileFlagged };
+}
+
+/** Geomeans and flags of postgrest-ts against `other` over `scenarios`; `failed` says which count as failures. */
+function compare(scenarios: readonly ScenarioSummary[], other: Other, failed: (s: ScenarioSummary) => boolean): Comparison {
+  const counted = scenarios.filter((s) => scenarioVs(s, other).ratio !== undefined);
+  const g = geomean(counted.map((s) => scenarioVs(s, other).ratio!));
+  const cpu = defined(counted.map((s) => scenarioVs(s, other).cpuRatio));
+  return {
+    geomeanThroughputRatio: g,
+    geomeanCpuRatio: cpu.length === counted.length ? geomean(cpu) : undefined,
+    counted: counted.map((s) => s.id),
+    flaggedScenarios: scenarios.filter((s) => scenarioVs(s, other).flagged).map((s) => s.id),
+    geomeanFlagged: g !== undefined && g < VERSUS[other].geomeanFlag,
+    failed: scenarios.filter(failed).map((s) => s.id),
   };
 }
 
 export function summarise(
-  defs: readonly { id: string; title: string; kind: 'load' | 'big'; rssLimitMb?: number; graphql: { na: string } | object }[],
+  defs: readonly Pick<Scenario, 'id' | 'title' | 'kind' | 'rssLimitMb' | 'graphql'>[],
   records: readonly RunRecord[],
   checks: readonly CheckRecord[],
   /** Why PostGraphile is absent from the run (undefined: it took part). */
-  postgraphileSkipped: string | undefined,
+  postgraphileAbsent: PostgraphileAbsence | undefined,
 ): Summary {
   const scenarios: ScenarioSummary[] = defs.map((d) => {
+    const na = notApplicable(d, 'postgraphile');
     const skipped = (t: TargetName): string | undefined =>
-      t !== 'postgraphile' ? undefined : 'na' in d.graphql ? `n/a: ${d.graphql.na}` : postgraphileSkipped === undefined ? undefined : 'not run';
+      t !== 'postgraphile' ? undefined : na !== undefined ? `n/a: ${na}` : postgraphileAbsent === undefined ? undefined : 'not run';
     const targets = Object.fromEntries(
       (['postgrest-ts', 'baseline', 'postgraphile'] as const).map((t) => [
         t,
@@ -248,55 +308,44 @@ export function summarise(
       ]),
     ) as Record<TargetName, TargetSummary>;
     const p = targets['postgrest-ts'];
-    const vsBaseline = ratios(p, targets.baseline);
-    const vsGraphile = ratios(p, targets.postgraphile);
     const fp = (t: TargetName) => checks.find((c) => c.scenario === d.id && c.target === t && c.problem === undefined)?.fingerprint;
     const same = (t: TargetName) => {
       const a = fp('postgrest-ts');
       const b = fp(t);
       return a === undefined || b === undefined ? undefined : a === b;
     };
+    const vsBaseline = versus('baseline', p, targets.baseline, same('baseline'));
+    const vsGraphile = versus('postgraphile', p, targets.postgraphile, same('postgraphile'));
     const rssFlagged = d.rssLimitMb !== undefined && p.ok && !(p.peakRssMb !== undefined && p.peakRssMb <= d.rssLimitMb);
     return {
       id: d.id,
       title: d.title,
       kind: d.kind,
       targets,
-      throughputRatio: vsBaseline.throughput,
-      cpuRatio: vsBaseline.cpu,
-      sameContent: same('baseline'),
-      flagged: vsBaseline.throughput !== undefined && vsBaseline.throughput < SCENARIO_FLAG,
-      postgraphileRatio: vsGraphile.throughput,
-      postgraphileCpuRatio: vsGraphile.cpu,
-      postgraphileSameContent: same('postgraphile'),
-      postgraphileFlagged: vsGraphile.throughput !== undefined && vsGraphile.throughput < POSTGRAPHILE_SCENARIO_FLAG,
+      throughputRatio: vsBaseline.ratio,
+      cpuRatio: vsBaseline.cpuRatio,
+      sameContent: vsBaseline.sameContent,
+      flagged: vsBaseline.flagged,
+      postgraphileRatio: vsGraphile.ratio,
+      postgraphileCpuRatio: vsGraphile.cpuRatio,
+      postgraphileSameContent: vsGraphile.sameContent,
+      postgraphileFlagged: vsGraphile.flagged,
       rssLimitMb: d.rssLimitMb,
       rssFlagged,
     };
   });
-  const counted = scenarios.filter((s) => s.throughputRatio !== undefined);
-  const g = geomean(counted.map((s) => s.throughputRatio!));
-  const cpu = defined(counted.map((s) => s.cpuRatio));
-  const gCounted = scenarios.filter((s) => s.postgraphileRatio !== undefined);
-  const gg = geomean(gCounted.map((s) => s.postgraphileRatio!));
-  const gCpu = defined(gCounted.map((s) => s.postgraphileCpuRatio));
+  const naIds = defs.filter((d) => notApplicable(d, 'postgraphile') !== undefined).map((d) => d.id);
+  const vsGraphile = compare(scenarios, 'postgraphile', (s) => s.targets.postgraphile.skipped === undefined && !s.targets.postgraphile.ok);
+  const unmeasured = postgraphileAbsent?.deliberate !== true && naIds.length < defs.length && vsGraphile.geomeanThroughputRatio === undefined;
   return {
     scenarios,
-    geomeanThroughputRatio: g,
-    geomeanCpuRatio: cpu.length === counted.length ? geomean(cpu) : undefined,
-    counted: counted.map((s) => s.id),
-    flaggedScenarios: scenarios.filter((s) => s.flagged).map((s) => s.id),
-    geomeanFlagged: g !== undefined && g < GEOMEAN_FLAG,
-    failed: scenarios.filter((s) => !s.targets['postgrest-ts'].ok || !s.targets.baseline.ok).map((s) => s.id),
+    ...compare(scenarios, 'baseline', (s) => !s.targets['postgrest-ts'].ok || !s.targets.baseline.ok),
     postgraphile: {
-      skipped: postgraphileSkipped,
-      geomeanThroughputRatio: gg,
-      geomeanCpuRatio: gCpu.length === gCounted.length ? geomean(gCpu) : undefined,
-      counted: gCounted.map((s) => s.id),
-      flaggedScenarios: scenarios.filter((s) => s.postgraphileFlagged).map((s) => s.id),
-      geomeanFlagged: gg !== undefined && gg < POSTGRAPHILE_TARGET,
-      failed: scenarios.filter((s) => s.targets.postgraphile.skipped === undefined && !s.targets.postgraphile.ok).map((s) => s.id),
-      notApplicable: scenarios.filter((s) => s.targets.postgraphile.skipped?.startsWith('n/a')).map((s) => s.id),
+      skipped: postgraphileAbsent?.reason,
+      ...vsGraphile,
+      geomeanFlagged: vsGraphile.geomeanFlagged || unmeasured,
+      unmeasured,
+      notApplicable: naIds,
     },
     rssFlagged: scenarios.filter((s) => s.rssFlagged).map((s) => s.id),
   };
@@ -311,6 +360,15 @@ function fmt(n: number | undefined, digits = 1): string {
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+}
+
+/** The `ratio vs <other>` line of a scenario: throughput ratio and its flag, CPU ratio, content mismatch. */
+function ratioLine(indent: string, other: Other, vs: ScenarioVs): string {
+  const v = VERSUS[other];
+  const ratio = vs.ratio === undefined ? 'n/a (a target failed)' : `${fmt(vs.ratio, 2)}×${vs.flagged ? `  ⚠ below ${fmt(v.scenarioFlag, 1)}×${v.target}` : ''}`;
+  const cpu = vs.cpuRatio === undefined ? '' : `   server CPU/req ${fmt(vs.cpuRatio, 2)}×`;
+  const same = vs.sameContent === false ? `   ⚠ ${v.differs} returned different content` : '';
+  return `${indent}  ${`ratio vs ${other}`.padEnd(21)}  throughput ${ratio}${cpu}${same}`;
 }
 
 /** The summary as text: one block per scenario, then the geomeans and the flags. */
@@ -352,19 +410,8 @@ export function formatSummary(s: Summary): string {
         out.push(pad(cells, widths) + (x.ok ? '' : `   FAILED: ${x.problem}`));
         first = false;
       }
-      const ratio = sc.throughputRatio === undefined ? 'n/a (a target failed)' : `${fmt(sc.throughputRatio, 2)}×${sc.flagged ? `  ⚠ below ${SCENARIO_FLAG}×` : ''}`;
-      const cpu = sc.cpuRatio === undefined ? '' : `   server CPU/req ${fmt(sc.cpuRatio, 2)}×`;
-      const same = sc.sameContent === false ? '   ⚠ the two targets returned different content' : '';
-      out.push(`${indent}  ${'ratio vs baseline'.padEnd(21)}  throughput ${ratio}${cpu}${same}`);
-      if (showGraphile && sc.targets.postgraphile.skipped === undefined) {
-        const gr =
-          sc.postgraphileRatio === undefined
-            ? 'n/a (a target failed)'
-            : `${fmt(sc.postgraphileRatio, 2)}×${sc.postgraphileFlagged ? `  ⚠ below ${fmt(POSTGRAPHILE_SCENARIO_FLAG, 1)}× (target ${POSTGRAPHILE_TARGET}×)` : ''}`;
-        const gcpu = sc.postgraphileCpuRatio === undefined ? '' : `   server CPU/req ${fmt(sc.postgraphileCpuRatio, 2)}×`;
-        const gsame = sc.postgraphileSameContent === false ? '   ⚠ postgrest-ts and postgraphile returned different content' : '';
-        out.push(`${indent}  ${'ratio vs postgraphile'.padEnd(21)}  throughput ${gr}${gcpu}${gsame}`);
-      }
+      out.push(ratioLine(indent, 'baseline', scenarioVs(sc, 'baseline')));
+      if (showGraphile && sc.targets.postgraphile.skipped === undefined) out.push(ratioLine(indent, 'postgraphile', scenarioVs(sc, 'postgraphile')));
       if (sc.rssLimitMb !== undefined) {
         const peaks = (['postgrest-ts', 'baseline'] as const)
           .map((t) => {
@@ -389,12 +436,13 @@ export function formatSummary(s: Summary): string {
   if (s.flaggedScenarios.length) out.push(`⚠ scenarios under ${SCENARIO_FLAG}×: ${s.flaggedScenarios.join(', ')}`);
   if (s.failed.length) out.push(`✗ failed (excluded from the geomean): ${s.failed.join(', ')}`);
   const pg = s.postgraphile;
-  if (pg.skipped !== undefined) out.push(`postgraphile: not run (${pg.skipped})`);
+  const unmeasured = pg.unmeasured ? `  ⚠ NOT MEASURED (target ≥ ${POSTGRAPHILE_TARGET}×)` : '';
+  if (pg.skipped !== undefined) out.push(`postgraphile: not run (${pg.skipped})${unmeasured}`);
   else {
     const gg = pg.geomeanThroughputRatio;
     out.push(
       `geometric mean of throughput ratios (postgrest-ts/postgraphile) over ${pg.counted.length} scenarios (${pg.counted.join(', ') || 'none'}): ` +
-        `${gg === undefined ? 'n/a' : `${fmt(gg, 2)}×`} — target ≥ ${POSTGRAPHILE_TARGET}×${gg === undefined ? '' : pg.geomeanFlagged ? '  ⚠ MISSED' : ' ok'}`,
+        `${gg === undefined ? 'n/a' : `${fmt(gg, 2)}×`} — target ≥ ${POSTGRAPHILE_TARGET}×${gg === undefined ? (pg.unmeasured ? '  ⚠ NOT MEASURED' : '') : pg.geomeanFlagged ? '  ⚠ MISSED' : ' ok'}`,
     );
     if (pg.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios (postgrest-ts/postgraphile): ${fmt(pg.geomeanCpuRatio, 2)}×`);
     if (pg.flaggedScenarios.length) out.push(`⚠ scenarios under ${fmt(POSTGRAPHILE_SCENARIO_FLAG, 1)}× postgraphile: ${pg.flaggedScenarios.join(', ')}`);

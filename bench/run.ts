@@ -11,8 +11,8 @@ import { countReviews, type DatasetInfo, ensureDataset, resetWrites, ROLES, SCHE
 import { fetchSample, runLoad, runSequential } from './load.js';
 import { type PostgraphileSetup, preparePostgraphile } from './postgraphile-target.js';
 import { cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
-import { type CheckRecord, formatSummary, type RunRecord, summarise } from './report.js';
-import { checkFor, fingerprintFor, notApplicable, Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
+import { type CheckRecord, formatSummary, type PostgraphileAbsence, type RunRecord, summarise } from './report.js';
+import { judgeResponse, notApplicable, Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
 import { demoDirOf, READY_TARGET_MS, type ReadyTiming, SCHEMA_CACHE_TARGET_MS, type SchemaCacheTiming, serverEntries, timeReady, timeSchemaCache } from './startup.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -92,7 +92,7 @@ interface Targets {
   readonly servers: Partial<Record<TargetName, ServerProcess>>;
   readonly start: Partial<Record<TargetName, () => Promise<ServerProcess>>>;
   /** Why PostGraphile is not part of this run (BENCH_SKIP, failed install or start-up). */
-  postgraphileSkipped: string | undefined;
+  postgraphileAbsent: PostgraphileAbsence | undefined;
   postgraphile: PostgraphileSetup | undefined;
 }
 
@@ -127,14 +127,14 @@ async function startTargets(ds: DatasetInfo, freePort: () => Promise<number>): P
       url: `http://127.0.0.1:${bPort}`,
       probePath: '/customers/1',
     });
-  const t: Targets = { servers: {}, start, postgraphileSkipped: undefined, postgraphile: undefined };
+  const t: Targets = { servers: {}, start, postgraphileAbsent: undefined, postgraphile: undefined };
   for (const name of ['postgrest-ts', 'baseline'] as const) {
     const srv = await start[name]!();
     t.servers[name] = srv;
     cleanups.push(() => t.servers[name]?.stop() ?? Promise.resolve());
   }
   if (config.skip.has('postgraphile')) {
-    t.postgraphileSkipped = 'BENCH_SKIP contains postgraphile';
+    t.postgraphileAbsent = { reason: 'BENCH_SKIP contains postgraphile', deliberate: true };
   } else {
     try {
       const setup = await preparePostgraphile(join(ROOT, 'bench'), log);
@@ -155,10 +155,10 @@ async function startTargets(ds: DatasetInfo, freePort: () => Promise<number>): P
       t.servers.postgraphile = await start.postgraphile();
       cleanups.push(() => t.servers.postgraphile?.stop() ?? Promise.resolve());
     } catch (err) {
-      t.postgraphileSkipped = (err as Error).message.split('\n').filter(Boolean).slice(0, 2).join(' | ');
+      t.postgraphileAbsent = { reason: (err as Error).message.split('\n').filter(Boolean).slice(0, 2).join(' | '), deliberate: false };
     }
   }
-  if (t.postgraphileSkipped) log(`postgraphile: skipped (${t.postgraphileSkipped})`);
+  if (t.postgraphileAbsent) log(`postgraphile: skipped (${t.postgraphileAbsent.reason})`);
   return t;
 }
 
@@ -178,12 +178,13 @@ async function checkAll(list: readonly Scenario[], targets: Targets, ds: Dataset
       try {
         const before = sc.writesRows ? await countReviews(ds.adminUri) : 0;
         const sample = await fetchSample(targets.servers[t]!.url, req);
-        let problem = checkFor(sc, t, sample);
+        const verdict = judgeResponse(sc, t, sample);
+        let { problem } = verdict;
         if (!problem && sc.writesRows) {
           const added = (await countReviews(ds.adminUri)) - before;
           if (added !== sc.writesRows) problem = `inserted ${added} rows, expected ${sc.writesRows}`;
         }
-        rec = { scenario: sc.id, target: t, status: sample.status, problem, fingerprint: problem ? undefined : fingerprintFor(sc, t, sample) };
+        rec = { scenario: sc.id, target: t, status: sample.status, problem, fingerprint: problem ? undefined : verdict.fingerprint };
       } catch (err) {
         rec = { scenario: sc.id, target: t, status: undefined, problem: `request failed: ${(err as Error).message}`, fingerprint: undefined };
       }
@@ -231,7 +232,7 @@ async function measure(sc: Scenario, target: TargetName, srv: ServerProcess, pos
   let load: RunRecord['load'];
   let sequential: RunRecord['sequential'];
   if (sc.kind === 'load') load = await runLoad({ url: srv.url, scenario: sc, target, connections: config.connections, durationS, seed });
-  else sequential = await runSequential(srv.url, sc, target, sc.huge ? config.hugeRequests : config.bigRequests, seed);
+  else sequential = await runSequential(srv.url, sc, target, sc.rssLimitMb !== undefined ? config.hugeRequests : config.bigRequests, seed);
   const client = process.cpuUsage(client0);
   const cpu1 = cpuMs(srv.pid);
   const db1 = postmaster === undefined ? undefined : treeCpuMs(postmaster);
@@ -338,7 +339,7 @@ async function main(): Promise<number> {
       log(`warm-up: ${config.warmupS} s per scenario and target`);
       for (const sc of list) {
         // The 1M-row reads are not warmed up: the 100k ones exercise the same code, and they take long.
-        if (sc.huge) continue;
+        if (sc.rssLimitMb !== undefined) continue;
         for (const t of targetsOf(sc, targets)) {
           if (!runnable(sc, t) || failed(sc, t)) continue;
           const url = targets.servers[t]!.url;
@@ -367,7 +368,7 @@ async function main(): Promise<number> {
         }
       }
     }
-    const summary = summarise(list, records, checks, targets.postgraphileSkipped);
+    const summary = summarise(list, records, checks, targets.postgraphileAbsent);
     const peakLoad = Math.max(loadBefore[0]!, loadavg()[0]!, ...records.map((r) => r.load1 ?? 0));
     const busy = peakLoad > availableParallelism() * 1.25;
     summaryText = formatSummary(summary);
@@ -381,8 +382,8 @@ async function main(): Promise<number> {
       datasetGenerationMs: ds.generationMs,
       servers,
       postgraphile: targets.postgraphile
-        ? { version: '5.1.5', node: targets.postgraphile.nodeVersion, execPath: targets.postgraphile.execPath, installedThisRun: targets.postgraphile.installed }
-        : { skipped: targets.postgraphileSkipped },
+        ? { version: targets.postgraphile.version, node: targets.postgraphile.nodeVersion, execPath: targets.postgraphile.execPath, installedThisRun: targets.postgraphile.installed }
+        : { skipped: targets.postgraphileAbsent?.reason, deliberate: targets.postgraphileAbsent?.deliberate },
       schemaCache,
       ready,
       checks,
@@ -406,7 +407,9 @@ async function main(): Promise<number> {
       summary.geomeanFlagged ||
       summary.failed.length > 0 ||
       summary.postgraphile.flaggedScenarios.length > 0 ||
+      // Also set when the target could not be measured (PostGraphile not installed/started, or failed everywhere).
       summary.postgraphile.geomeanFlagged ||
+      summary.postgraphile.failed.length > 0 ||
       summary.rssFlagged.length > 0 ||
       startupMissed(schemaCache, ready);
     return config.strict && bad ? 1 : 0;

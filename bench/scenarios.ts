@@ -57,9 +57,10 @@ export interface Scenario {
   check(s: Sample): string | undefined;
   /** A digest of the content: both targets must give the same one for the same request. */
   fingerprint(s: Sample): string;
-  /** Sequential requests per round (`big` only): `huge` ones use the smaller BENCH_HUGE_REQUESTS count. */
-  readonly huge?: boolean;
-  /** Peak server RSS postgrest-ts must stay under (`big` only), MB. */
+  /**
+   * Peak server RSS postgrest-ts must stay under (`big` only), MB: set on the 1M-row reads, which also get the smaller
+   * BENCH_HUGE_REQUESTS count of sequential requests per round and no warm-up.
+   */
   readonly rssLimitMb?: number;
   /**
    * PostGraphile's equivalent: how its GraphQL `data` maps back to the JSON postgrest-ts answers (undefined for
@@ -69,7 +70,7 @@ export interface Scenario {
 }
 
 /** Why `target` does not run `sc`, or undefined when it does. */
-export function notApplicable(sc: Scenario, target: TargetName): string | undefined {
+export function notApplicable(sc: Pick<Scenario, 'graphql'>, target: TargetName): string | undefined {
   return target === 'postgraphile' && 'na' in sc.graphql ? sc.graphql.na : undefined;
 }
 
@@ -126,9 +127,13 @@ function graphqlData(s: Sample): { data?: Record<string, unknown>; problem?: str
   return { data: v.data as Record<string, unknown> };
 }
 
-/** The response as postgrest-ts would have answered it (PostGraphile's rows mapped back), for check and fingerprint. */
+/**
+ * PostGraphile's answer as postgrest-ts would have given it (rows mapped back), for the check and the fingerprint;
+ * `rest` is undefined for writes, whose answer holds nothing of the row (they are checked by the rows they insert).
+ */
 function asRest(sc: Scenario, s: Sample): { rest?: Sample; problem?: string } {
-  if ('na' in sc.graphql) return { problem: `n/a: ${sc.graphql.na}` };
+  // Callers never send a PostGraphile request for an n/a scenario (run.ts's targetsOf filters them out).
+  if ('na' in sc.graphql) throw new Error(`${sc.id} has no PostGraphile request: ${sc.graphql.na}`);
   const { data, problem } = graphqlData(s);
   if (problem) return { problem };
   const toRest = sc.graphql.toRest;
@@ -136,18 +141,21 @@ function asRest(sc: Scenario, s: Sample): { rest?: Sample; problem?: string } {
   return { rest: { status: 200, headers: {}, body: JSON.stringify(toRest(data!)) } };
 }
 
-/** The scenario's check of a response of `target`. */
-export function checkFor(sc: Scenario, target: TargetName, s: Sample): string | undefined {
-  if (target !== 'postgraphile') return sc.check(s);
-  const { rest, problem } = asRest(sc, s);
-  return problem ?? (rest ? sc.check(rest) : undefined);
-}
-
-/** The scenario's fingerprint of a response of `target` (comparable across targets). */
-export function fingerprintFor(sc: Scenario, target: TargetName, s: Sample): string {
-  if (target !== 'postgraphile') return sc.fingerprint(s);
-  const { rest, problem } = asRest(sc, s);
-  return problem ?? (rest ? sc.fingerprint(rest) : sc.fingerprint({ ...s, status: 201 }));
+/**
+ * The scenario's verdict on a response of `target`: what is wrong with it (undefined when it passes) and, when it
+ * passes, its fingerprint, comparable across targets. PostGraphile's answer is parsed and mapped back once for both.
+ * No fingerprint for PostGraphile's writes: their answer carries nothing to compare with postgrest-ts's 201.
+ */
+export function judgeResponse(sc: Scenario, target: TargetName, s: Sample): { problem: string | undefined; fingerprint: string | undefined } {
+  let rest: Sample | undefined = s;
+  if (target === 'postgraphile') {
+    const mapped = asRest(sc, s);
+    if (mapped.problem) return { problem: mapped.problem, fingerprint: undefined };
+    rest = mapped.rest;
+  }
+  if (!rest) return { problem: undefined, fingerprint: undefined };
+  const problem = sc.check(rest);
+  return { problem, fingerprint: problem === undefined ? sc.fingerprint(rest) : undefined };
 }
 
 const JSON_HEADERS = { Accept: 'application/json' } as const;
@@ -434,7 +442,6 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
       title: `${rows.toLocaleString('en')}-row JSON read`,
       kind: 'big',
       varies: false,
-      huge,
       ...(huge ? { rssLimitMb: HUGE_RSS_LIMIT_MB } : {}),
       request(target) {
         if (target === 'postgraphile') return graphqlRequest(itemsQuery, { n: rows });
@@ -464,7 +471,6 @@ export function scenarios(ds: DatasetInfo): Scenario[] {
       title: `${rows.toLocaleString('en')}-row CSV read`,
       kind: 'big',
       varies: false,
-      huge,
       ...(huge ? { rssLimitMb: HUGE_RSS_LIMIT_MB } : {}),
       request(target) {
         const headers = { Accept: 'text/csv' };

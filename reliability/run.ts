@@ -17,7 +17,7 @@ import { openDb } from './lib/db.js';
 import { JWT_SECRET } from './lib/jwt.js';
 import { LOG_LINE_PREFIX, LogCollector } from './lib/pg-log.js';
 import { GroupReport } from './lib/report.js';
-import { spawnServer } from './lib/server.js';
+import { dbPool, spawnServer } from './lib/server.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const DATABASE = 'postgrest_reliability';
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
               try {
                 const knownBad = await runHostile(report, server, db, cases, { progressEvery: 1000 });
                 await runConcurrentPass(report, server, cases, { concurrency: 32, rounds: 3, rssKb: server.rssKb, knownBad });
-                await runClientAborts(report, server);
+                await runClientAborts(report, server, { pool: dbPool(baseEnv), sessions: { db, authenticator: AUTHENTICATOR } });
               } finally {
                 await server.stop();
               }

@@ -1,5 +1,6 @@
 // More faults for group "faults": a storm of NOTIFY reloads under load (no failed request, the pool stays within
 // db-pool), and a server started while PostgreSQL is down (503 with PostgREST's code, /ready 503, then recovery).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../lib/db.js';
 import { percentile, startLoad, statusSummary } from '../lib/load.js';
 import { faultMix } from '../lib/mixes.js';
@@ -8,8 +9,6 @@ import type { GroupReport } from '../lib/report.js';
 import { createRng } from '../lib/rng.js';
 import { spawnServer, type Target } from '../lib/server.js';
 import { describeOutcome, isErrorBody } from './hostile.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** 100 schema reloads and 20 config reloads announced within ~3 s while 50 req/s run. */
 export async function notifyStorm(report: GroupReport, target: Target, db: Db, opts: { authenticator: string; pool: number; channel: string }): Promise<void> {
@@ -50,22 +49,23 @@ export async function startWhileDown(
   adminPort: string,
 ): Promise<void> {
   await db.stop();
-  let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
-  try {
-    server = await spawnServer({ ...baseEnv, PGRST_ADMIN_SERVER_PORT: adminPort }, '/items?limit=1', 60_000, true);
-    const o = await rawRequest(server.port, { method: 'GET', target: '/items?limit=1' });
-    const body = o.kind === 'response' ? jsonBody(o) : undefined;
-    const ok = o.kind === 'response' && o.status === 503 && isErrorBody(body) && /^PGRST00[0-2]$/.test(body.code);
-    report.check('started without a database: requests get 503 PGRST000/001/002', ok, () => describeOutcome(o));
-    const ready = await fetch(`http://127.0.0.1:${adminPort}/ready`).then((r) => r.status, () => 0);
-    report.check('started without a database: /ready is 503', ready === 503, `/ready answered ${ready}`);
-    const live = await fetch(`http://127.0.0.1:${adminPort}/live`).then((r) => r.status, () => 0);
-    report.check('started without a database: /live is 200', live === 200, `/live answered ${live}`);
-  } finally {
+  const server = await spawnServer({ ...baseEnv, PGRST_ADMIN_SERVER_PORT: adminPort }, '/items?limit=1', 60_000, true).catch(async (err: unknown) => {
     await db.start();
-  }
+    throw err;
+  });
   try {
-    if (!server) return;
+    try {
+      const o = await rawRequest(server.port, { method: 'GET', target: '/items?limit=1' });
+      const body = o.kind === 'response' ? jsonBody(o) : undefined;
+      const ok = o.kind === 'response' && o.status === 503 && isErrorBody(body) && /^PGRST00[0-2]$/.test(body.code);
+      report.check('started without a database: requests get 503 PGRST000/001/002', ok, () => describeOutcome(o));
+      const ready = await fetch(`http://127.0.0.1:${adminPort}/ready`).then((r) => r.status, () => 0);
+      report.check('started without a database: /ready is 503', ready === 503, `/ready answered ${ready}`);
+      const live = await fetch(`http://127.0.0.1:${adminPort}/live`).then((r) => r.status, () => 0);
+      report.check('started without a database: /live is 200', live === 200, `/live answered ${live}`);
+    } finally {
+      await db.start();
+    }
     const t0 = Date.now();
     let up = false;
     while (Date.now() - t0 < 45_000 && !up) {
@@ -77,9 +77,9 @@ export async function startWhileDown(
     if (up) report.note(`started without a database: serving ${((Date.now() - t0) / 1000).toFixed(1)} s after PostgreSQL came up`);
     const ready = await fetch(`http://127.0.0.1:${adminPort}/ready`).then((r) => r.status, () => 0);
     report.check('started without a database: /ready is 200 after recovery', ready === 200, `/ready answered ${ready}`);
-    report.check('started without a database: the server process survives', server.alive(), () => server?.output() ?? '');
+    report.check('started without a database: the server process survives', server.alive(), () => server.output());
   } finally {
-    await server?.stop();
+    await server.stop();
   }
 }
 
@@ -97,7 +97,12 @@ export async function adminOddities(report: GroupReport, target: Target, adminUr
   const ready = await status('/ready');
   for (const path of ['/ready?probe=1', '/ready?']) {
     const got = await status(path);
-    report.check(`admin: GET ${path} answers like /ready (${ready})`, got === ready, `GET ${adminUrl}${path} → ${got}, /ready → ${ready} (PostgREST's admin matches the path only)`, 'admin: a query string changes the answer');
+    report.check(
+      `admin: GET ${path} answers like /ready (${ready})`,
+      ready !== 0 && got === ready,
+      ready === 0 ? `GET ${adminUrl}/ready got no answer: the admin port is unreachable` : `GET ${adminUrl}${path} → ${got}, /ready → ${ready} (PostgREST's admin matches the path only)`,
+      'admin: a query string changes the answer',
+    );
   }
   const live = await status('/live?x=1');
   report.check('admin: GET /live?x=1 is 200', live === 200, `→ ${live}`, 'admin: a query string changes the answer');

@@ -1,6 +1,7 @@
 // Group "faults": PostgreSQL restarted under steady load, backends terminated under load, statement_timeout (57014),
 // a schema change announced by NOTIFY, a reload storm, every pool connection held by slow queries (504 PGRST003), a
 // server started while PostgreSQL is down — then every acknowledged write must be present exactly once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { type Db, ledgerCounts } from '../lib/db.js';
 import { signJwt } from '../lib/jwt.js';
@@ -9,11 +10,9 @@ import { faultMix } from '../lib/mixes.js';
 import { jsonBody, rawRequest } from '../lib/raw-http.js';
 import type { GroupReport } from '../lib/report.js';
 import { createRng } from '../lib/rng.js';
-import { spawnServer, type Target } from '../lib/server.js';
+import { dbChannel, dbPool, spawnServer, type Target } from '../lib/server.js';
 import { adminOddities, notifyStorm, startWhileDown } from './faults-extra.js';
 import { describeOutcome, isErrorBody } from './hostile.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `GET <adminUrl>/ready` every 100 ms, recording (ms since start, status) until stopped. */
 function watchReady(adminUrl: string): { samples: Array<[number, number]>; stop(): void } {
@@ -119,12 +118,13 @@ export interface FaultOptions {
   readonly authenticator: string;
 }
 
-/** Runs every fault against spawned servers. */
+/** Runs every fault against spawned servers (pool and NOTIFY channel as `baseEnv` sets them). */
 export async function runFaults(report: GroupReport, baseEnv: Record<string, string>, db: Db, opts: FaultOptions): Promise<void> {
   const acquisitionS = 2;
   const maxMs = acquisitionS * 1000 + 1000;
+  const channel = dbChannel(baseEnv);
   const adminPort = String(await freePort());
-  const server = await spawnServer({ ...baseEnv, PGRST_DB_POOL: '10', PGRST_DB_POOL_ACQUISITION_TIMEOUT: String(acquisitionS), PGRST_ADMIN_SERVER_PORT: adminPort }, '/items?limit=1');
+  const server = await spawnServer({ ...baseEnv, PGRST_DB_POOL_ACQUISITION_TIMEOUT: String(acquisitionS), PGRST_ADMIN_SERVER_PORT: adminPort }, '/items?limit=1');
   const all: LoadResult[] = [];
   try {
     // 1. PostgreSQL restarted under steady load.
@@ -172,10 +172,10 @@ export async function runFaults(report: GroupReport, baseEnv: Record<string, str
     report.check('statement_timeout: the next request is served', afterTimeout.kind === 'response' && afterTimeout.status === 200, () => describeOutcome(afterTimeout));
 
     // 4. A schema change announced by NOTIFY is served without a restart (the listener survived the faults above).
-    await schemaReload(report, server, db, opts.authenticator);
+    await schemaReload(report, server, db, opts.authenticator, channel);
 
     // 5. A storm of reloads under load; then the admin port under odd requests.
-    await notifyStorm(report, server, db, { authenticator: opts.authenticator, pool: 10, channel: 'pgrst_rel' });
+    await notifyStorm(report, server, db, { authenticator: opts.authenticator, pool: dbPool(baseEnv), channel });
     await adminOddities(report, server, server.adminUrl ?? '');
 
     report.check('faults: the server process is still running', server.alive(), () => server.output());
@@ -193,7 +193,7 @@ export async function runFaults(report: GroupReport, baseEnv: Record<string, str
   await checkAcknowledgedWrites(report, db, 'faults', all);
 }
 
-async function schemaReload(report: GroupReport, server: Target, db: Db, authenticator: string): Promise<void> {
+async function schemaReload(report: GroupReport, server: Target, db: Db, authenticator: string, channel: string): Promise<void> {
   const listening = async () => {
     const r = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND query ILIKE 'listen%'", [authenticator]);
     return Number(r.rows[0]?.n ?? 0) > 0;
@@ -205,7 +205,7 @@ async function schemaReload(report: GroupReport, server: Target, db: Db, authent
   const before = await rawRequest(server.port, { method: 'GET', target: `/${table}` });
   report.check('schema reload: the new table is unknown before', before.kind === 'response' && before.status === 404, () => describeOutcome(before));
   await db.query(`CREATE TABLE reliability.${table} (id int); INSERT INTO reliability.${table} VALUES (1); GRANT SELECT ON reliability.${table} TO postgrest_test_anonymous`);
-  await db.query("NOTIFY pgrst_rel, 'reload schema'");
+  await db.query(`NOTIFY ${channel}, 'reload schema'`);
   const t0 = Date.now();
   let served = false;
   while (Date.now() - t0 < 10_000 && !served) {

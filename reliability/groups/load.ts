@@ -1,6 +1,7 @@
 // Group "load": a spawned server under a fixed rate of mixed reads and writes on loopback for REL_LOAD_SECONDS:
 // zero 5xx and zero failed requests, p50/p99 recorded, resident memory at the end within a small bound of the start
 // (sampled each second after a warm-up), and every acknowledged write present exactly once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../lib/db.js';
 import { type LoadResult, percentile, startLoad, statusSummary } from '../lib/load.js';
 import { loadMix } from '../lib/mixes.js';
@@ -9,7 +10,6 @@ import { createRng } from '../lib/rng.js';
 import { spawnServer } from '../lib/server.js';
 import { checkAcknowledgedWrites } from './faults.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: readonly number[]) => percentile(xs, 50);
 
 /** Options of the load group. */
@@ -28,7 +28,7 @@ export function rssBoundKb(startKb: number): number {
 
 /** Runs warm-up then the measured load against a fresh spawned server. */
 export async function runLoad(report: GroupReport, baseEnv: Record<string, string>, db: Db, opts: LoadGroupOptions): Promise<void> {
-  const server = await spawnServer({ ...baseEnv, PGRST_DB_POOL: '10' }, '/items?limit=1');
+  const server = await spawnServer(baseEnv, '/items?limit=1');
   try {
     const warm = startLoad({ port: server.port, rate: opts.rate, mix: loadMix('warmup'), rng: createRng(opts.seed), durationMs: (opts.warmupSeconds ?? 10) * 1000 });
     const warmResults = await warm.finished;

@@ -33,6 +33,17 @@ process.once('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
+/** The db-pool of a server started with `env`: PGRST_DB_POOL, else PostgREST's default of 10. */
+export function dbPool(env: Readonly<Record<string, string>>): number {
+  const n = Number(env.PGRST_DB_POOL);
+  return Number.isInteger(n) && n > 0 ? n : 10;
+}
+
+/** The db-channel of a server started with `env`: PGRST_DB_CHANNEL, else PostgREST's default `pgrst`. */
+export function dbChannel(env: Readonly<Record<string, string>>): string {
+  return env.PGRST_DB_CHANNEL || 'pgrst';
+}
+
 /** This process's environment without PGRST_* settings (the server gets exactly the ones the suite gives it). */
 function inherited(): Record<string, string> {
   const out: Record<string, string> = {};
