@@ -59,7 +59,7 @@ export async function handleRequest(state: AppState, raw: RawRequest): Promise<A
     const shape = shapeOf(raw, auth.role);
     const known = shape && recall(snapshot, shape, raw);
     if (known) {
-      // A read or GET call of a learnt shape: parse, plan and SQL come from the shape cache, with its own values.
+      // A request of a learnt shape: parse, plan and SQL come from the shape cache, with its own values.
       timings.parse = performance.now() - t1;
       state.metrics.shapeCacheHit();
       const script = buildStatement(known.plan, known.request, auth, snapshot.config, snapshot.schemaCache, known.main);
@@ -102,10 +102,10 @@ async function serve(
   const t = performance.now();
   const plan = planRequest(request, schemaCache, config);
   const script = buildStatement(plan, request, auth, config, schemaCache);
-  if (learnable && plan.kind !== 'mutate') {
+  if (learnable) {
     const { shape, raw } = learnable;
-    learn(snapshot, shape, raw, { request, plan, script }, (rawQuery) => {
-      const r = buildApiRequest({ ...raw, rawQuery }, config);
+    learn(snapshot, shape, raw, { request, plan, script }, (rawQuery, body) => {
+      const r = buildApiRequest({ ...raw, rawQuery, body }, config);
       const p = planRequest(r, schemaCache, config);
       return { request: r, plan: p, script: buildStatement(p, r, auth, config, schemaCache) };
     });

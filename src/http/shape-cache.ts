@@ -1,27 +1,34 @@
-// A memo of the parse → plan → SQL stages for reads of tables, views and functions (GET/HEAD), per query shape:
-// `GET /t?id=eq.5` and `GET /t?id=eq.6` share one entry, the second request only puts its value into the compiled
-// statement. Values are masked only where the grammar takes the rest of the parameter as the value (`col=eq.…`, `neq`,
-// `gt`, `gte`, `lt`, `lte`), and for GET calls, arguments made of digits only (`/rpc/f?id=42`: never a filter);
-// everything else in the URL and every header that steers parsing or planning is part of the key, as are the role and
-// (through one cache per snapshot) the configuration and schema cache.
+// A memo of the parse → plan → SQL stages per query shape: `GET /t?id=eq.5` and `GET /t?id=eq.6` share one entry, the
+// second request only puts its value into the compiled statement. Values are masked only where the grammar takes the
+// rest of the parameter as the value (`col=eq.…`, `neq`, `gt`, `gte`, `lt`, `lte`), and for GET calls, arguments made
+// of digits only (`/rpc/f?id=42`: never a filter); everything else in the URL and every header that steers parsing or
+// planning is part of the key, as are the role and (through one cache per snapshot) the configuration and schema cache.
+// Writes (POST, PATCH, DELETE) are shapes too: a JSON body is read first, and its key set and whether it is an array
+// (all the planner takes from a body besides its text) join the key, the body text being one more value.
 //
-// An entry is only made after a second build with marker values (the probe) shows that the values change nothing but
-// their own parameters: same statement text, same other parameters, every marker found, and the real values passed
-// through unchanged wherever a marker went. Anything else is remembered as not cacheable.
+// An entry is only made after a second build with marker values (the probe; the body gets a trailing space) shows that
+// the values change nothing but their own parameters: same statement text, same other parameters, every marker found,
+// and the real values passed through unchanged wherever a marker went. Anything else is remembered as not cacheable.
 import { randomInt } from 'node:crypto';
 import type { Snapshot } from '../app/state.js';
 import type { Statement, TxScript } from '../db/execute.js';
-import type { CallPlan } from '../plan/call-types.js';
-import type { Plan, ReadRequestPlan } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
 import { type ApiRequest, requestMaps } from '../request/api-request.js';
+import { bodyMediaType, parseContentType } from '../request/media-type.js';
+import { type Payload, parsePayload } from '../request/payload.js';
 import { canonicalQueryString, decodeAsciiComponent, splitQueryString } from '../request/query-string.js';
 import type { RawRequest } from './types.js';
 
-/** A request's cache key and the values masked out of it, in URL order. */
+/** A request's cache key and the values masked out of it: the URL's in order, then a write's JSON body text. */
 export interface Shape {
   readonly key: string;
   readonly values: readonly string[];
+  /** A write's body was read as JSON (its text is the last value). */
+  readonly body: boolean;
 }
+
+/** Runs the request stages for the request with another query string and body (the probe). */
+export type Build = (rawQuery: string, body: Buffer) => Built;
 
 /** What the request stages produce for one request. */
 export interface Built {
@@ -30,13 +37,11 @@ export interface Built {
   readonly script: TxScript;
 }
 
-/** The plans a shape may cache: a table or view read, or a call. */
-type CachedPlan = ReadRequestPlan | CallPlan;
-
 interface Entry {
   /** The first request of the shape: its query's values are that request's; only `canonical` is redone per hit. */
   readonly request: ApiRequest;
-  readonly plan: CachedPlan;
+  readonly plan: Plan;
+  /** The compiled main statement; the parameters the slots fill are left null. */
   readonly main: Statement;
   /** [masked value's index (URL order), index of a parameter in `main.values` holding it]; a value may fill several. */
   readonly slots: readonly (readonly [number, number])[];
@@ -103,17 +108,34 @@ function isFilterKey(key: string): boolean {
   return !RESERVED_LAST.has(key.slice(key.lastIndexOf('.') + 1));
 }
 
+type JsonPayload = Extract<Payload, { kind: 'json' }>;
+
 const isCallPath = (path: string): boolean => path.startsWith('/rpc/');
 
-/** The shape of a body-less GET/HEAD for `role`, or undefined when it is not cached. */
+/** The shape of a request for `role`, or undefined when it is not cached. */
 export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
-  if ((raw.method !== 'GET' && raw.method !== 'HEAD') || raw.body.length > 0) return undefined;
+  let body: JsonPayload | undefined;
+  switch (raw.method) {
+    case 'GET':
+    case 'HEAD':
+    case 'DELETE':
+      if (raw.body.length > 0) return undefined;
+      break;
+    case 'POST':
+    case 'PATCH':
+      body = jsonBody(raw);
+      if (body === undefined) return undefined;
+      break;
+    default:
+      return undefined;
+  }
   const values: string[] = [];
-  const query = maskQuery(raw.rawQuery, isCallPath(raw.path), values);
+  const query = maskQuery(raw.rawQuery, isCallPath(raw.path) && body === undefined, values);
   if (query === undefined) return undefined;
   const h = raw.headers;
   // Injective: the role (from a token, any text) is length-prefixed, then a fixed number of parts without newlines
-  // (no URL holds one; a header value holding one is not cached), then the count of Prefer headers and their values.
+  // (no URL holds one; a header value holding one is not cached), then the count of Prefer headers and their values,
+  // then a body's form: `[` or `{` and its keys as a JSON array.
   let key = `${role.length}:${role}\n${raw.method}\n${raw.path}\n${query}`;
   for (const name of STEERING_HEADERS) {
     const v = h[name];
@@ -125,7 +147,27 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
     if (v.includes('\n')) return undefined;
     key += `\n${v}`;
   }
-  return key.length > MAX_KEY ? undefined : { key, values };
+  if (body !== undefined) {
+    key += `\n${body.isArray ? '[' : '{'}${JSON.stringify([...body.keys])}`;
+    values.push(body.json);
+  }
+  return key.length > MAX_KEY ? undefined : { key, values, body: body !== undefined };
+}
+
+/**
+ * A write's body read as the planner reads a JSON body (the same Buffer is read once), or undefined when the planner
+ * would read it another way (another media type, `columns=`) or reject it: those take the full path and its errors.
+ */
+function jsonBody(raw: RawRequest): JsonPayload | undefined {
+  if (/(?:^|&)columns=/.test(raw.rawQuery)) return undefined;
+  try {
+    const isRpc = isCallPath(raw.path);
+    if (bodyMediaType(parseContentType(raw.headers['content-type']), isRpc) !== 'json' || (isRpc && raw.body.length === 0)) return undefined;
+    const payload = parsePayload(raw.body, 'json', { isRpc });
+    return payload.kind === 'json' ? payload : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One snapshot's entries; `null` marks a shape found not cacheable. */
@@ -156,7 +198,7 @@ function cacheOf(snapshot: Snapshot): ShapeCache {
 /** What a learnt shape gives a request: its ApiRequest, plan and main statement with the request's values. */
 export interface Recalled {
   readonly request: ApiRequest;
-  readonly plan: CachedPlan;
+  readonly plan: Plan;
   readonly main: Statement;
 }
 
@@ -184,7 +226,7 @@ export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest): Recal
  * Learns the shape from a request built the full way (`built`), by building it once more with marker values
  * (`build` runs the stages for a query string). Records an entry, or that the shape is not cacheable.
  */
-export function learn(snapshot: Snapshot, shape: Shape, raw: RawRequest, built: Built, build: (rawQuery: string) => Built): void {
+export function learn(snapshot: Snapshot, shape: Shape, raw: RawRequest, built: Built, build: Build): void {
   const cache = cacheOf(snapshot);
   if (cache.get(shape.key) !== undefined) return;
   let entry: Entry | undefined;
@@ -196,21 +238,26 @@ export function learn(snapshot: Snapshot, shape: Shape, raw: RawRequest, built: 
   cache.set(shape.key, entry ?? null);
 }
 
-function entryFor(shape: Shape, raw: RawRequest, built: Built, build: (rawQuery: string) => Built): Entry | undefined {
+function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): Entry | undefined {
   const { plan, script } = built;
-  if (plan.kind === 'mutate' || plan.media.kind === 'plan' || !fixedBefore(script)) return undefined;
+  if (plan.media.kind === 'plan' || !fixedBefore(script)) return undefined;
   // Nothing masked: the key is the whole request, and what was built serves it again as it is.
   if (shape.values.length === 0) return { request: built.request, plan, main: script.main, slots: [] };
   // digits only, so that a marker keeps every masked item's class (filter value or call argument)
   const nonce = String(randomInt(1e9)).padStart(9, '0');
-  const markers = shape.values.map((_, i) => `${nonce}${String(i).padStart(6, '0')}`);
+  const urlValues = shape.body ? shape.values.length - 1 : shape.values.length;
+  const markers = shape.values.slice(0, urlValues).map((_, i) => `${nonce}${String(i).padStart(6, '0')}`);
+  // a body with a trailing space: the same keys and form, another text
+  const probeBody = shape.body ? Buffer.concat([raw.body, SPACE]) : raw.body;
+  if (shape.body) markers.push(probeBody.toString('utf8'));
   const a = script;
-  const b = build(withValues(raw.rawQuery, isCallPath(raw.path), markers)).script;
+  const b = build(withValues(raw.rawQuery, isCallPath(raw.path) && !shape.body, markers), probeBody).script;
   if (a.readOnly !== b.readOnly || a.isolation !== b.isolation || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
   if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
   for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;
   const slots: [number, number][] = [];
   const found = new Set<number>();
+  const kept = a.main.values.slice();
   for (let j = 0; j < a.main.values.length; j++) {
     const probed = b.main.values[j];
     const m = typeof probed === 'string' ? markers.indexOf(probed) : -1;
@@ -219,11 +266,26 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: (rawQuery:
       if (a.main.values[j] !== shape.values[m]) return undefined;
       slots.push([m, j]);
       found.add(m);
+      kept[j] = null;
     } else if (!samePrimitive(a.main.values[j], probed)) return undefined;
   }
   if (found.size !== markers.length) return undefined;
-  return { request: built.request, plan, main: a.main, slots };
+  // The entry keeps no body text of the request that taught it (a body can be large).
+  return { request: { ...built.request, body: EMPTY }, plan: shape.body ? withoutBodyText(plan) : plan, main: { ...a.main, values: kept }, slots };
 }
+
+/** The plan without the body text it was built with (only the compiled statement used it). */
+function withoutBodyText(plan: Plan): Plan {
+  if (plan.kind === 'mutate' && plan.statement.kind !== 'delete') {
+    return { ...plan, statement: { ...plan.statement, body: { ...plan.statement.body, json: '' } } };
+  }
+  if (plan.kind === 'call' && plan.args.kind === 'json-body') return { ...plan, args: { ...plan.args, json: '' } };
+  if (plan.kind === 'call' && plan.args.kind === 'positional') return { ...plan, args: { ...plan.args, value: '' } };
+  return plan;
+}
+
+const SPACE = Buffer.from(' ');
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Besides the settings (before[0], rebuilt for every request), the statements before the main one take no values: the

@@ -30,8 +30,8 @@ const LOCATION = keyword(
     ' FROM pgrst_mutation AS _pgrst_row CROSS JOIN LATERAL pg_catalog.json_each_text(pg_catalog.row_to_json(_pgrst_row)) WITH ORDINALITY AS _pgrst_kv(key, value, n)) END',
 );
 
-/** The transaction of a write. */
-export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
+/** The transaction of a write; `compiled`: its main statement already compiled for this request (shape cache). */
+export function mutateScript(plan: MutatePlan, ctx: ScriptContext, compiled?: Statement): TxScript {
   const before: Statement[] = [ctx.settings];
   // A rolled-back request still reports deferred constraint violations: make them fire within the statement.
   if (plan.txEnd === 'rollback') before.push(CONSTRAINTS_IMMEDIATE);
@@ -45,7 +45,7 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext): TxScript {
     readOnly: false,
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
-    main: { ...compile(mutateMain(plan)), prepare: true },
+    main: compiled ?? { ...compile(mutateMain(plan)), prepare: true },
     end: hasResultChecks(checks)
       ? (result) => (failedCheck(checks, Number((result.rows[0] as { page_total?: string } | undefined)?.page_total ?? 0)) ? 'rollback' : txEnd)
       : txEnd,

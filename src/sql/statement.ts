@@ -25,8 +25,8 @@ export interface ScriptContext {
 
 /**
  * Everything the transaction sends for this plan. `cache` supplies the impersonated role's `ALTER ROLE ... SET`
- * settings and default isolation level; without it none are applied. `compiledMain`: a read's or call's main statement
- * already compiled for this request (by the shape cache).
+ * settings and default isolation level; without it none are applied. `compiledMain`: the main statement already
+ * compiled for this request (by the shape cache).
  */
 export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig, cache: SchemaCache, compiledMain?: Statement): TxScript {
   const roleAuth = withRoleSettings(auth, cache);
@@ -38,7 +38,7 @@ export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, co
       script = readScript(plan, ctx.settings, compiledMain);
       break;
     case 'mutate':
-      script = mutateScript(plan, ctx);
+      script = mutateScript(plan, ctx, compiledMain);
       break;
     case 'call':
       script = callScript(plan, ctx, compiledMain);

@@ -69,12 +69,53 @@ describe('GET calls', () => {
   });
 });
 
+describe('writes', () => {
+  const write = (method: string, q: string, text: string, over: Partial<RawRequest> = {}) =>
+    shape(q, { method, body: Buffer.from(text), ...over });
+
+  test('a JSON body is one more value, after the URL’s; its key set and form are part of the key', () => {
+    const a = write('PATCH', 'id=eq.1', '{"b":1,"a":"x"}');
+    const b = write('PATCH', 'id=eq.2', ' { "a": null, "b": [1] } ');
+    assert.equal(a.key, b.key);
+    assert.ok(a.body);
+    assert.deepEqual(a.values, ['1', '{"b":1,"a":"x"}']);
+    assert.deepEqual(b.values, ['2', ' { "a": null, "b": [1] } ']);
+    assert.notEqual(write('PATCH', 'id=eq.1', '{"a":1}').key, a.key);
+    assert.notEqual(write('PATCH', 'id=eq.1', '[{"b":1,"a":"x"}]').key, a.key);
+    assert.equal(write('POST', '', '[{"a":1,"b":2},{"b":3,"a":4}]').key, write('POST', '', '[{"b":0,"a":0}]').key);
+  });
+
+  test('a DELETE has no body value; a POST call’s digits-only query items are not arguments', () => {
+    const del = shape('id=eq.7', { method: 'DELETE' });
+    assert.equal(del.body, false);
+    assert.deepEqual(del.values, ['7']);
+    const call = write('POST', 'x=5', '{"a":1}', { path: '/rpc/fn' });
+    assert.deepEqual(call.values, ['{"a":1}']);
+    assert.notEqual(call.key, write('POST', 'x=6', '{"a":1}', { path: '/rpc/fn' }).key);
+  });
+
+  test('the body’s content type is part of the key', () => {
+    const plain = write('POST', '', '{"a":1}');
+    const charset = write('POST', '', '{"a":1}', { headers: { 'content-type': 'application/json; charset=utf-8' } });
+    assert.notEqual(plain.key, charset.key);
+    assert.deepEqual(charset.values, ['{"a":1}']);
+  });
+});
+
 describe('requests left to the full path', () => {
-  test('writes, bodies, calls, `;` separators, NULs and non-ASCII values', () => {
-    assert.equal(shapeOf(raw('id=eq.1', { method: 'POST' }), 'anon'), undefined);
-    assert.equal(shapeOf(raw('id=eq.1', { method: 'DELETE' }), 'anon'), undefined);
-    assert.equal(shapeOf(raw('id=eq.1', { body: Buffer.from('x') }), 'anon'), undefined);
-    assert.equal(shapeOf(raw('a=1', { path: '/rpc/fn', method: 'POST' }), 'anon'), undefined);
+  test('PUT, bodies the planner would not read as JSON, `;` separators, NULs and non-ASCII values', () => {
+    const body = (text: string) => Buffer.from(text);
+    assert.equal(shapeOf(raw('id=eq.1', { method: 'PUT', body: body('{"id":1}') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('id=eq.1', { body: body('x') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('id=eq.1', { method: 'DELETE', body: body('{}') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('', { method: 'POST', body: body('{"a":') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('', { method: 'POST', body: body('[{"a":1},{"b":1}]') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('', { method: 'POST', body: body('a,b\n1,2'), headers: { 'content-type': 'text/csv' } }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('', { method: 'POST', body: body('a=1'), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('columns=a', { method: 'POST', body: body('{"a":1}') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('select=a&columns=a', { method: 'PATCH', body: body('{"a":1}') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('', { path: '/rpc/fn', method: 'POST' }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('', { path: '/rpc/fn', method: 'POST', body: body('hello'), headers: { 'content-type': 'text/plain' } }), 'anon'), undefined);
     assert.equal(shapeOf(raw('id=eq.1;name=eq.a'), 'anon'), undefined);
     assert.equal(shapeOf(raw('name=eq.a%00b'), 'anon'), undefined);
     assert.equal(shapeOf(raw('name=eq.%C3%A9'), 'anon'), undefined);
