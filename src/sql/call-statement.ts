@@ -13,7 +13,7 @@ import { callSource } from './call-source.js';
 import { explainStatement } from './explain.js';
 import { compile, type Fragment, keyword, sql } from './fragment.js';
 import { readSelect } from './read.js';
-import { mainRow } from './read-statement.js';
+import { mainRow, rowCount } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, requestSettings, type ScriptContext } from './statement.js';
 
 /** The transaction of a call; `compiled`: its main statement compiled before, with this request's values (shape cache). */
@@ -69,11 +69,12 @@ export function callMain(plan: CallPlan): Fragment {
   if (plan.count === 'exact' || plan.count === 'estimated') {
     const windowed = !rangeEquals(plan.topRange, allRange) || plan.maxRows !== undefined;
     if (windowed) total = sql`(SELECT pg_catalog.count(*) ${countFrom()})`;
-    else total = keyword(returnsSingle(plan) ? '1::bigint' : 'pg_catalog.count(_postgrest_t)');
+    else total = returnsSingle(plan) ? keyword('1::bigint') : rowCount(true);
   }
-  const body = plan.headOnly || plan.returns === 'void' ? keyword('NULL::text') : callBody(plan);
+  const noBody = plan.headOnly || plan.returns === 'void';
+  const body = noBody ? keyword('NULL::text') : callBody(plan);
   // A function handler's body is its result itself, one value per row: no aggregate may sit beside it.
-  const pageTotal = handlerIsScalarCast(plan.handler) ? keyword('1') : keyword('pg_catalog.count(_postgrest_t)');
+  const pageTotal = handlerIsScalarCast(plan.handler) ? keyword('1') : rowCount(!noBody);
   const columns = [
     [total, 'total_result_set'],
     [pageTotal, 'page_total'],

@@ -11,7 +11,7 @@ import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
-import { mainRow } from './read-statement.js';
+import { mainRow, rowCount } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
 
 const MUTATION_CTE = keyword('pgrst_mutation');
@@ -26,7 +26,7 @@ const INSERTED = keyword(
 );
 // `[["col","value"], ...]` of the single written row (json_each_text renders values as PostgREST's Location does).
 const LOCATION = keyword(
-  'CASE WHEN pg_catalog.count(_postgrest_t) = 1 THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(_pgrst_kv.key, _pgrst_kv.value) ORDER BY _pgrst_kv.n)::text' +
+  'CASE WHEN pg_catalog.count(*) = 1 THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(_pgrst_kv.key, _pgrst_kv.value) ORDER BY _pgrst_kv.n)::text' +
     ' FROM pgrst_mutation AS _pgrst_row CROSS JOIN LATERAL pg_catalog.json_each_text(pg_catalog.row_to_json(_pgrst_row)) WITH ORDINALITY AS _pgrst_kv(key, value, n)) END',
 );
 
@@ -62,7 +62,8 @@ export function mutateMain(plan: MutatePlan): Fragment {
   const location = plan.location ? LOCATION : keyword('NULL::text');
   const inserted = plan.countInserted ? INSERTED : keyword('NULL::bigint');
   const columns = [
-    [keyword('pg_catalog.count(_postgrest_t)'), 'page_total'],
+    // a data-modifying CTE runs to completion whatever reads it: count(*) with or without a body
+    [rowCount(true), 'page_total'],
     [location, 'location'],
     [inserted, 'inserted'],
   ] as const;

@@ -1,7 +1,10 @@
-// SQL for the embeds of a read node, in PostgREST's shape: each embed is a LATERAL subquery joined into its parent
-// (to-one as a row, to-many through json_agg, to-many spreads as one json array per column), plus the parent's select
-// items for them and the FROM/join conditions of an embedded relation. No I/O.
-import type { EmbedPlan, PlannedOrder, ReadPlan } from '../plan/types.js';
+// SQL for the embeds of a read node: each embed is a LATERAL subquery joined into its parent (to-one as a row, to-many
+// through json_agg, to-many spreads as one json array per column), plus the parent's select items for them and the
+// FROM/join conditions of an embedded relation. A plain to-many embed (nothing filters on it, not inner, not spread,
+// the parent not grouped) is a subquery in the select list instead: one row either way, but PostgreSQL evaluates a
+// select-list subquery after the parent's ORDER BY and LIMIT, so `orders(items(*))&orders.limit=10` aggregates the
+// items of ten orders, not of every order it sorts. No I/O.
+import type { Condition, EmbedPlan, PlannedOrder, ReadPlan } from '../plan/types.js';
 import { fieldExpr, orderSuffix, type Scope } from './expressions.js';
 import { type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { nodeAggregates, spreadFieldExpr } from './aggregate.js';
@@ -54,7 +57,7 @@ function groupable(expr: Fragment, grouped: boolean): Fragment {
 }
 
 /** The parent's select items for its embeds: objects, arrays (never null), spread columns; nothing for empty embeds. */
-export function embedSelects(node: ReadPlan): Fragment[] {
+export function embedSelects(node: ReadPlan, childQuery: ChildQuery): Fragment[] {
   const grouped = nodeAggregates(node);
   const items: Fragment[] = [];
   for (const e of node.embeds) {
@@ -62,9 +65,22 @@ export function embedSelects(node: ReadPlan): Fragment[] {
     if (e.spread) items.push(...e.spreadFields.map((f) => spreadFieldExpr(e.joinAlias, f)));
     else if (e.empty || e.outputName === null) continue;
     else if (e.toOne) items.push(sql`${groupable(sql`row_to_json(${j}.*)`, grouped)} AS ${ident(e.outputName)}`);
-    else items.push(sql`COALESCE(${j}.${j}, '[]') AS ${ident(e.outputName)}`);
+    else if (inSelectList(node, e, grouped)) {
+      const { from, conds } = embedSource(e, node.alias);
+      items.push(sql`COALESCE((SELECT json_agg(${j}) FROM (${childQuery(e.read, from, conds, [], true)}) AS ${j}), '[]') AS ${ident(e.outputName)}`);
+    } else items.push(sql`COALESCE(${j}.${j}, '[]') AS ${ident(e.outputName)}`);
   }
   return items;
+}
+
+/** A to-many embed that is only output: it becomes a select-list subquery instead of a lateral join. */
+function inSelectList(node: ReadPlan, e: EmbedPlan, grouped: boolean): boolean {
+  return !e.toOne && !e.spread && !e.empty && e.outputName !== null && e.joinType === 'left' && !grouped && !testedIn(node.where, e.joinAlias);
+}
+
+/** Whether a condition tests the embed joined under `joinAlias` (`rel=is.null`, `rel=not.is.null`, in logic trees too). */
+function testedIn(conds: readonly Condition[], joinAlias: string): boolean {
+  return conds.some((c) => (c.kind === 'embed-null' ? c.joinAlias === joinAlias : c.kind === 'expr' && testedIn(c.children, joinAlias)));
 }
 
 /** An ORDER BY on a column of a joined to-one embed: the column of its subquery (named as it outputs it). */
@@ -76,7 +92,7 @@ export function relatedOrderExpr(o: Extract<PlannedOrder, { kind: 'related' }>):
 /** ` LEFT|INNER JOIN LATERAL (...) AS "join" ON ...` for every embed of the node. */
 export function embedJoins(node: ReadPlan, childQuery: ChildQuery): Fragment {
   const grouped = nodeAggregates(node);
-  const joins = node.embeds.map((e) => {
+  const joins = node.embeds.filter((e) => !inSelectList(node, e, grouped)).map((e) => {
     const j = ident(e.joinAlias);
     const { from, conds } = embedSource(e, node.alias);
     const inner = e.joinType === 'inner';

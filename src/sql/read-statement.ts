@@ -14,6 +14,20 @@ const RESPONSE_GUCS = keyword(
   "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status",
 );
 
+const COUNT_ROWS = keyword('pg_catalog.count(*)');
+const COUNT_ROW_VALUES = keyword('pg_catalog.count(_postgrest_t)');
+
+/**
+ * The count of the source's rows for a body that reads them (`bodyReadsRows`) or not. A source PostgreSQL inlines
+ * computes its columns once per whole-row reference of `_postgrest_t`, so a body that reads the rows is counted by
+ * `count(*)` (an embed's or a function's select-list subquery would otherwise run twice per row); without such a body
+ * the count is the reference that still makes every column be computed (a function setting response headers runs for
+ * a HEAD, or a void call, as it does for a GET).
+ */
+export function rowCount(bodyReadsRows: boolean): Fragment {
+  return bodyReadsRows ? COUNT_ROWS : COUNT_ROW_VALUES;
+}
+
 /**
  * The one row of a main statement from `from` (`FROM ... AS _postgrest_t`): `columns` (expression, name), then
  * `response.headers`/`response.status`, read AFTER the body was built (a handler building it may set them), and the
@@ -79,7 +93,7 @@ export function readMain(node: ReadPlan, out: ReadOutput, source?: Fragment, pre
   let total: Fragment = keyword('NULL::bigint');
   let count: Statement | undefined;
   if (out.count === 'exact') {
-    total = windowed ? sql`(SELECT pg_catalog.count(*) ${countFrom()})` : keyword('pg_catalog.count(_postgrest_t)');
+    total = windowed ? sql`(SELECT pg_catalog.count(*) ${countFrom()})` : COUNT_ROWS;
   } else if (separateCount(out.count)) {
     count = { ...compile(sql`EXPLAIN (FORMAT JSON) SELECT 1 ${countFrom()}`), prepare: false };
     if (out.count === 'estimated') {
@@ -97,7 +111,7 @@ export function readMain(node: ReadPlan, out: ReadOutput, source?: Fragment, pre
   const ctes = prelude ? sql`WITH ${prelude}, pgrst_source AS ${cte}(${select})` : sql`WITH pgrst_source AS ${cte}(${select})`;
   const columns = [
     [total, 'total_result_set'],
-    [keyword('pg_catalog.count(_postgrest_t)'), 'page_total'],
+    [rowCount(!out.headOnly), 'page_total'],
   ] as const;
   const main = sql`${ctes} ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), out.explained ?? false)}`;
   return count ? { main, count } : { main };

@@ -85,7 +85,7 @@ export function fromClause(node: ReadPlan, source?: Fragment): Fragment {
 export function nodeQuery(node: ReadPlan, from: Fragment, joinConds: readonly Fragment[] = [], extra: readonly Fragment[] = [], ordered = true): Fragment {
   const scope = scopeOf(node);
   const own = node.select.length === 0 && node.embeds.length === 0 ? [sql`${ident(node.alias)}.*`] : selectList(node, scope);
-  const items = [...own, ...extra, ...embedSelects(node)];
+  const items = [...own, ...extra, ...embedSelects(node, nodeQuery)];
   const conds = [...whereConditions(node, scope), ...joinConds];
   const order = ordered ? orderClause(node, scope) : keyword('');
   return sql`SELECT ${join(items, ', ')} ${from}${embedJoins(node, nodeQuery)}${whereClause(conds)}${groupByClause(node, scope)}${order}${limitClause(node)}`;
