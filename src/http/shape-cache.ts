@@ -110,6 +110,16 @@ function isFilterKey(key: string): boolean {
 
 type JsonPayload = Extract<Payload, { kind: 'json' }>;
 
+/** Whether a query may hold `columns` (in any spelling: an encoded key may decode to it), which changes how a body is read. */
+function mayNameColumns(rawQuery: string): boolean {
+  for (const item of rawQuery.split('&')) {
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    if (key === 'columns' || key.includes('%') || key.includes('+')) return true;
+  }
+  return false;
+}
+
 const isCallPath = (path: string): boolean => path.startsWith('/rpc/');
 
 /** The shape of a request for `role`, or undefined when it is not cached. */
@@ -159,7 +169,7 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
  * would read it another way (another media type, `columns=`) or reject it: those take the full path and its errors.
  */
 function jsonBody(raw: RawRequest): JsonPayload | undefined {
-  if (/(?:^|&)columns=/.test(raw.rawQuery)) return undefined;
+  if (mayNameColumns(raw.rawQuery)) return undefined;
   try {
     const isRpc = isCallPath(raw.path);
     if (bodyMediaType(parseContentType(raw.headers['content-type']), isRpc) !== 'json' || (isRpc && raw.body.length === 0)) return undefined;

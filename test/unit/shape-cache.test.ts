@@ -114,6 +114,8 @@ describe('requests left to the full path', () => {
     assert.equal(shapeOf(raw('', { method: 'POST', body: body('a=1'), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 'anon'), undefined);
     assert.equal(shapeOf(raw('columns=a', { method: 'POST', body: body('{"a":1}') }), 'anon'), undefined);
     assert.equal(shapeOf(raw('select=a&columns=a', { method: 'PATCH', body: body('{"a":1}') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('%63olumns=a', { method: 'POST', body: body('{"a":1}') }), 'anon'), undefined);
+    assert.equal(shapeOf(raw('columns', { method: 'POST', body: body('{"a":1}') }), 'anon'), undefined);
     assert.equal(shapeOf(raw('', { path: '/rpc/fn', method: 'POST' }), 'anon'), undefined);
     assert.equal(shapeOf(raw('', { path: '/rpc/fn', method: 'POST', body: body('hello'), headers: { 'content-type': 'text/plain' } }), 'anon'), undefined);
     assert.equal(shapeOf(raw('id=eq.1;name=eq.a'), 'anon'), undefined);
