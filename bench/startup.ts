@@ -1,6 +1,6 @@
 // The two one-off timings: loading the schema cache of a 1,000-table database, and the server's time to ready on
 // the demo database (spawned process: spawn → first HTTP answer; and in-process: startApp()).
-import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RunningPostgres } from '../src/embedded/embedded-postgres.js';
@@ -180,10 +180,22 @@ function newestMtime(dir: string): number {
 }
 
 /** The ways to start postgrest-ts here: always through tsx; the build too when dist/ exists. */
+const BIN = 'bin/postgrest-ts.js';
+
+/** The options a `#!/usr/bin/env -S node <options>` line gives node (none for a plain `#!/usr/bin/env node`). */
+export function shebangNodeFlags(file: string): string[] {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const words = first.replace(/^#!/, '').trim().split(/\s+/);
+  const node = words.indexOf('node');
+  return node < 0 ? [] : words.slice(node + 1);
+}
+
 export function serverEntries(root: string): ServerEntry[] {
-  const entries: ServerEntry[] = [{ name: 'tsx', args: ['--import', 'tsx', 'src/cli/run.ts'] }];
+  // Node runs as the command's shebang says (its V8 flags), from the sources or the build.
+  const flags = shebangNodeFlags(join(root, BIN));
+  const entries: ServerEntry[] = [{ name: 'tsx', args: [...flags, '--import', 'tsx', 'src/cli/run.ts'] }];
   if (existsSync(join(root, 'dist', 'cli', 'run.js'))) {
-    entries.push({ name: 'dist', args: ['bin/postgrest-ts.js'], stale: newestMtime(join(root, 'src')) > newestMtime(join(root, 'dist')) });
+    entries.push({ name: 'dist', args: [...flags, BIN], stale: newestMtime(join(root, 'src')) > newestMtime(join(root, 'dist')) });
   }
   return entries;
 }
