@@ -38,7 +38,7 @@ export interface Built {
 }
 
 interface Entry {
-  /** The first request of the shape: its query's values are that request's; only `canonical` is redone per hit. */
+  /** The first request of the shape: its query's values are that request's; a read's `canonical` is redone per hit. */
   readonly request: ApiRequest;
   readonly plan: Plan;
   /** The compiled main statement; the parameters the slots fill are left null. */
@@ -102,9 +102,12 @@ function valueStart(item: string, call: boolean): number {
   return call && DIGITS.test(item.slice(eq + 1)) ? eq + 1 : -1;
 }
 
-/** A plain (not percent-encoded) parameter name that is neither reserved nor a reserved embed parameter. */
+/** A parameter name spelt as it decodes (no escape, no `+`): an encoded one may decode to any name. */
+const isPlainKey = (key: string): boolean => !key.includes('%') && !key.includes('+');
+
+/** A plain parameter name that is neither reserved nor a reserved embed parameter. */
 function isFilterKey(key: string): boolean {
-  if (key === '' || key.includes('%') || key.includes('+') || RESERVED_KEYS.has(key)) return false;
+  if (key === '' || !isPlainKey(key) || RESERVED_KEYS.has(key)) return false;
   return !RESERVED_LAST.has(key.slice(key.lastIndexOf('.') + 1));
 }
 
@@ -115,12 +118,15 @@ function mayNameColumns(rawQuery: string): boolean {
   for (const item of rawQuery.split('&')) {
     const eq = item.indexOf('=');
     const key = eq < 0 ? item : item.slice(0, eq);
-    if (key === 'columns' || key.includes('%') || key.includes('+')) return true;
+    if (key === 'columns' || !isPlainKey(key)) return true;
   }
   return false;
 }
 
 const isCallPath = (path: string): boolean => path.startsWith('/rpc/');
+
+/** Whether digits-only query items are a call's arguments: in a GET/HEAD call, not when a body holds the arguments. */
+const argsInQuery = (raw: RawRequest, body: boolean): boolean => !body && isCallPath(raw.path);
 
 /** The shape of a request for `role`, or undefined when it is not cached. */
 export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
@@ -140,7 +146,7 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
       return undefined;
   }
   const values: string[] = [];
-  const query = maskQuery(raw.rawQuery, isCallPath(raw.path) && body === undefined, values);
+  const query = maskQuery(raw.rawQuery, argsInQuery(raw, body !== undefined), values);
   if (query === undefined) return undefined;
   const h = raw.headers;
   // Injective: the role (from a token, any text) is length-prefixed, then a fixed number of parts without newlines
@@ -214,7 +220,8 @@ export interface Recalled {
 
 /**
  * The stages' output for `raw` when its shape was learnt, else undefined. The request's own header and cookie maps (the
- * request settings) and canonical query string are its own; everything else the request stages derive is the shape's.
+ * request settings) and a read's canonical query string are its own; everything else the request stages derive is the
+ * shape's.
  */
 export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest): Recalled | undefined {
   const entry = cacheOf(snapshot).get(shape.key);
@@ -224,7 +231,8 @@ export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest): Recal
   for (const [i, j] of entry.slots) values[j] = shape.values[i];
   const request: ApiRequest = {
     ...entry.request,
-    query: { ...entry.request.query, canonical: canonicalQueryString(splitQueryString(raw.rawQuery)) },
+    // only a read's response names its query (Content-Location)
+    query: entry.plan.kind === 'read' ? { ...entry.request.query, canonical: canonicalQueryString(splitQueryString(raw.rawQuery)) } : entry.request.query,
     headers: maps.headers,
     cookies: maps.cookies,
     body: raw.body,
@@ -261,7 +269,7 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   const probeBody = shape.body ? Buffer.concat([raw.body, SPACE]) : raw.body;
   if (shape.body) markers.push(probeBody.toString('utf8'));
   const a = script;
-  const b = build(withValues(raw.rawQuery, isCallPath(raw.path) && !shape.body, markers), probeBody).script;
+  const b = build(withValues(raw.rawQuery, argsInQuery(raw, shape.body), markers), probeBody).script;
   if (a.readOnly !== b.readOnly || a.isolation !== b.isolation || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
   if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
   for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;
