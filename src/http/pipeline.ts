@@ -65,7 +65,8 @@ export async function handleRequest(state: AppState, raw: RawRequest): Promise<A
       const script = buildStatement(known.plan, known.request, auth, snapshot.config, snapshot.schemaCache, known.main);
       response = await run(state, snapshot, known.request, known.plan, script, timings, queries);
     } else {
-      const request = buildApiRequest(raw, snapshot.config);
+      // a write's body the shape cache read already is not read again
+      const request = buildApiRequest(raw, snapshot.config, shape?.body);
       timings.parse = performance.now() - t1;
       response = await serve(state, snapshot, request, auth, timings, queries, shape && { shape, raw });
     }

@@ -19,12 +19,15 @@ import { type Payload, parsePayload } from '../request/payload.js';
 import { canonicalQueryString, decodeAsciiComponent, splitQueryString } from '../request/query-string.js';
 import type { RawRequest } from './types.js';
 
+/** A body read as JSON: an object or an array of objects (one parameter), or no rows. */
+export type JsonPayload = Extract<Payload, { kind: 'json' }>;
+
 /** A request's cache key and the values masked out of it: the URL's in order, then a write's JSON body text. */
 export interface Shape {
   readonly key: string;
   readonly values: readonly string[];
-  /** A write's body was read as JSON (its text is the last value). */
-  readonly body: boolean;
+  /** A write's body, read as the planner reads a JSON body (its text is the last value). */
+  readonly body?: JsonPayload | undefined;
 }
 
 /** Runs the request stages for the request with another query string and body (the probe). */
@@ -111,8 +114,6 @@ function isFilterKey(key: string): boolean {
   return !RESERVED_LAST.has(key.slice(key.lastIndexOf('.') + 1));
 }
 
-type JsonPayload = Extract<Payload, { kind: 'json' }>;
-
 /** Whether a query may hold `columns` (in any spelling: an encoded key may decode to it), which changes how a body is read. */
 function mayNameColumns(rawQuery: string): boolean {
   for (const item of rawQuery.split('&')) {
@@ -167,12 +168,13 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
     key += `\n${body.isArray ? '[' : '{'}${JSON.stringify([...body.keys])}`;
     values.push(body.json);
   }
-  return key.length > MAX_KEY ? undefined : { key, values, body: body !== undefined };
+  return key.length > MAX_KEY ? undefined : { key, values, body };
 }
 
 /**
- * A write's body read as the planner reads a JSON body (the same Buffer is read once), or undefined when the planner
- * would read it another way (another media type, `columns=`) or reject it: those take the full path and its errors.
+ * A write's body read as the planner reads a JSON body (the planner then takes it as read), or undefined when the
+ * planner would read it another way (another media type, `columns=`) or reject it: those take the full path and its
+ * errors.
  */
 function jsonBody(raw: RawRequest): JsonPayload | undefined {
   if (mayNameColumns(raw.rawQuery)) return undefined;
@@ -269,7 +271,7 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   const probeBody = shape.body ? Buffer.concat([raw.body, SPACE]) : raw.body;
   if (shape.body) markers.push(probeBody.toString('utf8'));
   const a = script;
-  const b = build(withValues(raw.rawQuery, argsInQuery(raw, shape.body), markers), probeBody).script;
+  const b = build(withValues(raw.rawQuery, argsInQuery(raw, shape.body !== undefined), markers), probeBody).script;
   if (a.readOnly !== b.readOnly || a.isolation !== b.isolation || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
   if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
   for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;

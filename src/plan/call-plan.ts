@@ -23,7 +23,7 @@ export function planCall(req: ApiRequest, cache: SchemaCache, config: AppConfig)
   const contentType = parseContentType(req.contentType);
   // PostgREST reads the body before it looks for the function, so body errors come first.
   const payload = isPost
-    ? parsePayload(req.body, bodyMediaType(contentType, true), { isRpc: true, columns: req.query.columns ?? undefined })
+    ? (req.jsonBody ?? parsePayload(req.body, bodyMediaType(contentType, true), { isRpc: true, columns: req.query.columns ?? undefined }))
     : undefined;
   const keys = payload ? payloadKeys(payload) : new Set(req.query.rpcParams.map(([k]) => k));
   const routine = findProc(cache, { schema: req.schema, name, keys, contentType, isPost });

@@ -78,6 +78,7 @@ function mutationKind(req: ApiRequest): MutationKind {
 
 /** The body as PostgREST reads it for a relation; `columns=` applies to POST and PATCH only. */
 function readPayload(req: ApiRequest, kind: MutationKind) {
+  if (req.jsonBody) return req.jsonBody;
   const type = bodyMediaType(parseContentType(req.contentType), false);
   const columns = kind === 'create' || kind === 'update' ? (req.query.columns ?? undefined) : undefined;
   return parsePayload(req.body, type, { isRpc: false, columns });

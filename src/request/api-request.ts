@@ -2,6 +2,7 @@
 // and the header/cookie maps the request settings need. Pure: no schema cache, no database.
 import type { AppConfig } from '../config/types.js';
 import type { RawRequest } from '../http/types.js';
+import type { Payload } from './payload.js';
 import { checkStrictHandling, parsePreferences, type Preferences } from './preferences.js';
 import { parseQueryParams } from './query-params.js';
 import type { QueryParams, QueryRange } from './query-types.js';
@@ -27,10 +28,12 @@ export interface ApiRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies: Readonly<Record<string, string>>;
   readonly body: Buffer;
+  /** `body` as already read as JSON (by the shape cache, as the planner reads it), so the planner need not read it again. */
+  readonly jsonBody?: Payload | undefined;
 }
 
-/** Parses a request; throws PGRST1xx ApiErrors for malformed input. */
-export function buildApiRequest(raw: RawRequest, config: AppConfig): ApiRequest {
+/** Parses a request; throws PGRST1xx ApiErrors for malformed input. `jsonBody`: the body, already read as JSON. */
+export function buildApiRequest(raw: RawRequest, config: AppConfig, jsonBody?: Payload): ApiRequest {
   const target = route(raw.path);
   const act = actionFor(raw.method, target);
   const { schema, negotiated } = selectSchema(config.dbSchemas, raw.headers, act);
@@ -53,6 +56,7 @@ export function buildApiRequest(raw: RawRequest, config: AppConfig): ApiRequest 
     topRange,
     ...requestMaps(raw),
     body: raw.body,
+    jsonBody,
   };
 }
 

@@ -53,7 +53,7 @@ export function parsePayload(body: Buffer, contentType: BodyMediaType, opts: Pay
     case 'json':
       if (opts.columns !== undefined) return rawJson(body, opts.columns);
       if (body.length === 0 && opts.isRpc) return { kind: 'json', json: '{}', keys: NO_KEYS, isArray: false, rowCount: 1 };
-      return jsonBodyOnce(body);
+      return parseJsonBody(body);
     case 'csv': {
       const csv = csvToJson(body);
       return { kind: 'json', json: csv.json, keys: sortedKeys(csv.keys), isArray: true, rowCount: csv.rowCount };
@@ -98,18 +98,6 @@ const LONE_SURROGATE = /\p{Cs}/u;
 type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
 type JsonObject = { readonly [k: string]: Json };
 const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** JSON bodies read already: the shape cache reads a body's keys before the planner reads the same Buffer. */
-const readJson = new WeakMap<Buffer, Payload>();
-
-function jsonBodyOnce(body: Buffer): Payload {
-  let payload = readJson.get(body);
-  if (payload === undefined) {
-    payload = parseJsonBody(body);
-    readJson.set(body, payload);
-  }
-  return payload;
-}
 
 /**
  * A JSON body: an object is one row, an array of objects with identical key sets is many rows, an empty array or any
