@@ -41,13 +41,13 @@ export function findProc(cache: SchemaCache, lookup: ProcLookup): Routine {
 }
 
 /**
- * The overload OPTIONS on /rpc/<name> describes (response/options.ts's default `RoutineResolver`). PostgREST plans it
+ * The overload OPTIONS on /rpc/<name> describes (response/options.ts). PostgREST plans it
  * as a GET call whose query string is parsed as for a table, so every key is a filter and none is an argument: the
  * overload callable without arguments wins; none is PGRST202 (e.g. only overloads with required parameters), several
  * are PGRST203. Content-Type plays no part, as the call is not a POST.
  */
-export function optionsRoutineResolver(cache: SchemaCache): (schema: string, name: string) => Routine {
-  return (schema, name) => findProc(cache, { schema, name, keys: new Set(), contentType: { kind: 'json' }, isPost: false });
+export function optionsRoutine(cache: SchemaCache, schema: string, name: string): Routine {
+  return findProc(cache, { schema, name, keys: new Set(), contentType: { kind: 'json' }, isPost: false });
 }
 
 /**

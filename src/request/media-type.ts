@@ -1,6 +1,7 @@
 // Media types as PostgREST understands them: parsing (Content-Type, Accept with q-values), negotiation, Content-Type rendering.
 // Pure: no schema-cache lookups; custom media handlers are the planner's business, this module only knows the built-ins.
 import { memoByText } from '../text/memo.js';
+import { isHaskellSpace } from '../text/haskell-space.js';
 import { pgrst102InvalidBody, pgrst107NotAcceptable } from '../errors/catalogue.js';
 
 /** EXPLAIN options of `application/vnd.pgrst.plan`, in PostgREST's fixed order. */
@@ -48,9 +49,8 @@ export interface MediaTypeTokens {
 
 // Character classes of PostgREST's media-type grammar (Unicode letters/digits, Haskell's isSpace).
 const ALNUM = /^[\p{L}\p{N}]$/u;
-const SPACE = /^[\t\n\v\f\r\p{Zs}]$/u;
 const isAlnum = (c: string | undefined): boolean => c !== undefined && ALNUM.test(c);
-const isSpace = (c: string | undefined): boolean => c !== undefined && SPACE.test(c);
+const isSpace = (c: string | undefined): boolean => c !== undefined && isHaskellSpace(c);
 
 /**
  * Splits `type/subtype; k=v; k="quoted"` with PostgREST's grammar: a parameter that does not parse ends the list and

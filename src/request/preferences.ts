@@ -53,8 +53,8 @@ export function parsePreferences(headerValues: readonly string[], options: Prefe
   return options.allowTxOverride === false ? withoutTxOverride(text) : withTxOverride(text);
 }
 
-const withTxOverride = memoByText(256, (text) => readPreferences(text === '' ? [] : [text], {}));
-const withoutTxOverride = memoByText(256, (text) => readPreferences(text === '' ? [] : [text], { allowTxOverride: false }));
+const withTxOverride = memoByText(256, (text) => readPreferences([text], {}));
+const withoutTxOverride = memoByText(256, (text) => readPreferences([text], { allowTxOverride: false }));
 
 function readPreferences(headerValues: readonly string[], options: PreferenceOptions): Preferences {
   const tokens = headerValues.flatMap((v) => (v === '' ? [] : v.split(','))).map((t) => t.replace(EDGE_SPACE, ''));

@@ -2,7 +2,7 @@
 // Pure: looks up the schema cache only and never touches the database; which overload of /rpc/<name> an OPTIONS
 // request describes is the planner's call resolution (plan/call-resolve.ts), as in PostgREST.
 import type { ApiResponse } from '../http/types.js';
-import { optionsRoutineResolver } from '../plan/call-resolve.js';
+import { optionsRoutine } from '../plan/call-resolve.js';
 import type { Target } from '../request/route.js';
 import { findTable, tableNotFound } from '../schema-cache/lookup.js';
 import type { Routine, SchemaCache, Table } from '../schema-cache/types.js';
@@ -55,15 +55,12 @@ export interface OptionsRequest {
   readonly schema: string;
 }
 
-/** Picks the overload an OPTIONS request on /rpc/<name> targets, or throws PGRST202/PGRST203. */
-export type RoutineResolver = (schema: string, name: string) => Routine;
-
 /**
  * Answers OPTIONS on the root, a relation (PGRST205 when not cached) or a routine. The routine is the overload a call
- * without arguments resolves to (`optionsRoutineResolver`, unless `resolveRoutine` replaces it): PGRST202 when no
- * overload takes zero arguments (every parameter required, or no such function), PGRST203 when several do.
+ * without arguments resolves to (`optionsRoutine`): PGRST202 when no overload takes zero arguments (every parameter
+ * required, or no such function), PGRST203 when several do.
  */
-export function optionsResponse(request: OptionsRequest, cache: SchemaCache, resolveRoutine?: RoutineResolver): ApiResponse {
+export function optionsResponse(request: OptionsRequest, cache: SchemaCache): ApiResponse {
   const { target, schema } = request;
   switch (target.kind) {
     case 'root':
@@ -74,7 +71,7 @@ export function optionsResponse(request: OptionsRequest, cache: SchemaCache, res
       return infoResponse(allowHeader({ kind: 'relation', table }));
     }
     case 'routine': {
-      const routine = (resolveRoutine ?? optionsRoutineResolver(cache))(schema, target.name);
+      const routine = optionsRoutine(cache, schema, target.name);
       return infoResponse(allowHeader({ kind: 'routine', routine }));
     }
   }

@@ -1,6 +1,7 @@
 // Approximate string matching for "Perhaps you meant ..." hints, scoring like the Haskell `fuzzyset`
 // package (0.2.x) PostgREST uses: n-gram cosine preselection (sizes 3 then 2), then normalised Levenshtein.
 // Pure and synchronous; it knows nothing about tables or functions.
+import { isHaskellSpace } from '../text/haskell-space.js';
 
 /** An immutable index of candidate strings. */
 export interface FuzzySet {
@@ -114,15 +115,11 @@ function normalize(value: string): string {
 }
 
 const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
-const SPACE_SEPARATOR = /^\p{Zs}$/u;
 
 // Haskell's isAlphaNum / isSpace on code points
 function isWordChar(ch: string): boolean {
   if (ch === ',') return true;
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp === 32 || (cp >= 9 && cp <= 13) || cp === 0xa0) return true;
-  if (cp > 0xff && SPACE_SEPARATOR.test(ch)) return true;
-  return LETTER_OR_NUMBER.test(ch);
+  return isHaskellSpace(ch) || LETTER_OR_NUMBER.test(ch);
 }
 
 function magnitude(vector: ReadonlyMap<string, number>): number {

@@ -108,16 +108,6 @@ describe('optionsResponse', () => {
       (e: unknown) => e instanceof ApiError && e.status === 404 && e.code === 'PGRST202',
     );
   });
-
-  it('uses the given overload resolution', () => {
-    const seen: string[] = [];
-    const r = optionsResponse({ target: { kind: 'routine', name: 'getallusers' }, schema: 'api' }, sc, (schema, name) => {
-      seen.push(`${schema}.${name}`);
-      return routine(name, 'volatile');
-    });
-    assert.deepEqual(seen, ['api.getallusers']);
-    assert.equal(r.headers['Allow'], 'OPTIONS,POST');
-  });
 });
 
 describe('Vary', () => {
