@@ -78,17 +78,22 @@ export interface SequentialResult {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-/** One request, timing until the last body byte; the body is counted and dropped. */
-function timedRequest(base: string, r: Req): Promise<{ ms: number; status: number; bytes: number }> {
+/**
+ * One request, timing until the last body byte; the body is counted and dropped, but for its first chunk: a GraphQL
+ * answer that begins with errors is a failure even with status 200 (as under load).
+ */
+function timedRequest(base: string, r: Req): Promise<{ ms: number; status: number; bytes: number; graphqlError: boolean }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const u = new URL(r.path, base);
     const req = httpRequest(u, { method: r.method, headers: r.headers, agent }, (res) => {
       let bytes = 0;
+      let graphqlError = false;
       res.on('data', (c: Buffer) => {
+        if (bytes === 0) graphqlError = c.toString('utf8', 0, 64).startsWith('{"errors":[');
         bytes += c.length;
       });
-      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, bytes }));
+      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, bytes, graphqlError }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -106,8 +111,12 @@ export async function runSequential(url: string, scenario: Scenario, target: Tar
   for (let i = 0; i < count; i++) {
     try {
       const res = await timedRequest(url, r);
-      statuses.push(res.status);
       bytes = res.bytes;
+      if (res.graphqlError) {
+        errors++;
+        continue;
+      }
+      statuses.push(res.status);
       if (res.status >= 200 && res.status < 300) ttlbMs.push(res.ms);
     } catch {
       errors++;

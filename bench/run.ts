@@ -138,7 +138,6 @@ async function startTargets(ds: DatasetInfo, freePort: () => Promise<number>): P
   } else {
     try {
       const setup = await preparePostgraphile(join(ROOT, 'bench'), log);
-      t.postgraphile = setup;
       const gPort = await freePort();
       start.postgraphile = () =>
         spawnServer({
@@ -154,6 +153,8 @@ async function startTargets(ds: DatasetInfo, freePort: () => Promise<number>): P
         });
       t.servers.postgraphile = await start.postgraphile();
       cleanups.push(() => t.servers.postgraphile?.stop() ?? Promise.resolve());
+      // recorded once it runs: a setup whose server did not start is reported as skipped, with the reason
+      t.postgraphile = setup;
     } catch (err) {
       t.postgraphileAbsent = { reason: (err as Error).message.split('\n').filter(Boolean).slice(0, 2).join(' | '), deliberate: false };
     }
@@ -206,18 +207,16 @@ async function checkAll(list: readonly Scenario[], targets: Targets, ds: Dataset
 }
 
 /** Starts a server again when it died (e.g. killed for lack of memory on a 1M-row response); false if that fails. */
-async function restartIfDead(t: TargetName, targets: Targets): Promise<boolean> {
+async function restartIfDead(t: TargetName, targets: Targets): Promise<void> {
   const srv = targets.servers[t];
   const how = srv?.exited();
-  if (!srv || how === undefined) return true;
+  if (!srv || how === undefined) return;
   log(`${t} exited (${how}); last output: ${srv.output().trim().split('\n').slice(-3).join(' | ') || '-'}; restarting it`);
   try {
     targets.servers[t] = await targets.start[t]!();
-    return true;
   } catch (err) {
     log(`${t}: restart failed: ${(err as Error).message.split('\n')[0]}`);
     delete targets.servers[t];
-    return false;
   }
 }
 

@@ -179,17 +179,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** The ways to start postgrest-ts here: always through tsx; the build too when dist/ exists. */
 const BIN = 'bin/postgrest-ts.js';
 
 /** The options a `#!/usr/bin/env -S node <options>` line gives node (none for a plain `#!/usr/bin/env node`). */
-export function shebangNodeFlags(file: string): string[] {
+function shebangNodeFlags(file: string): string[] {
   const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
   const words = first.replace(/^#!/, '').trim().split(/\s+/);
   const node = words.indexOf('node');
   return node < 0 ? [] : words.slice(node + 1);
 }
 
+/** The ways to start postgrest-ts here: always through tsx; the build too when dist/ exists. */
 export function serverEntries(root: string): ServerEntry[] {
   // Node runs as the command's shebang says (its V8 flags), from the sources or the build.
   const flags = shebangNodeFlags(join(root, BIN));
