@@ -4,7 +4,7 @@
 // computed for the rows the limit keeps, not for every row sorted; a HEAD still computes them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { request, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 before(async () => {
@@ -14,10 +14,10 @@ after(async () => {
   await srv.stop();
 });
 
+/** The status, the X-Calls header and the parsed body (undefined when empty) of a request. */
 async function read(path: string, init: RequestInit = {}): Promise<{ status: number; calls: string | null; body: unknown }> {
-  const res = await fetch(srv.url + path, init);
-  const text = await res.text();
-  return { status: res.status, calls: res.headers.get('x-calls'), body: text === '' ? undefined : JSON.parse(text) };
+  const res = await request(srv.url, path, init);
+  return { status: res.status, calls: res.headers.get('x-calls'), body: res.text === '' ? undefined : res.json() };
 }
 
 describe('computed columns are computed once per row', () => {

@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { adminQuery, eventually, withAdmin } from '../support/db.js';
+import { metricValue } from '../support/metrics.js';
 import { request } from '../support/server.js';
 import { type CapturedServer, OPSX_RELOAD_URI, OPSX_URI, startCaptured, uriNamed } from './ops-support.js';
 
-const loads = async (srv: CapturedServer, status = 'SUCCESS'): Promise<number> => {
-  const text = await srv.app.state.metrics.render();
-  const m = new RegExp(`^pgrst_schema_cache_loads_total\\{status="${status}"\\} (\\d+)`, 'm').exec(text);
-  return m ? Number(m[1]) : 0;
-};
+/** The server's count of schema cache loads with this status (0 before the first). */
+const loads = (srv: CapturedServer, status = 'SUCCESS'): Promise<number> =>
+  metricValue(srv, `pgrst_schema_cache_loads_total{status="${status}"}`, 0);
 
 describe('a failed reload', () => {
   let srv: CapturedServer;

@@ -125,8 +125,6 @@ describe('through PgBouncer (transaction pooling)', { skip: BIN ? false : 'pgbou
         return request(srv.url, c.path, { headers: { Prefer: 'count=exact', ...(c.profile ? { 'Accept-Profile': c.profile } : {}) } });
       }),
     );
-    assert.deepEqual([...new Set(results.map((r) => r.status))].sort(), [200, 206]);
-    assert.equal((results[1]!.json() as { id: number }[])[0]!.id, 2);
     results.forEach((r, i) => {
       const c = cases[i % cases.length]!;
       assert.equal(r.status, c.status, `${c.path} → ${r.text}`);

@@ -6,6 +6,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { STREAM_THRESHOLD } from '../../src/db/wire-tap.js';
 import { adminQuery } from '../support/db.js';
+import { expectMetricDelta } from '../support/metrics.js';
 import { request, startTestServer, type TestResponse, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
@@ -30,19 +31,9 @@ function expectAllItems(r: TestResponse): void {
   assert.deepEqual(JSON.parse(r.bytes.toString('utf8')), expected);
 }
 
-/** The server's count of streamed responses (its /metrics counter). */
-async function streamed(): Promise<number> {
-  const text = await srv.app.state.metrics.render();
-  return Number(/^postgrest_ts_streamed_responses_total (\d+)$/m.exec(text)?.[1]);
-}
-
-/** Runs `fn` and checks how many responses streamed meanwhile. */
-async function expectStreamed<T>(count: number, fn: () => Promise<T>): Promise<T> {
-  const before = await streamed();
-  const out = await fn();
-  assert.equal((await streamed()) - before, count, 'streamed responses');
-  return out;
-}
+/** Runs `fn` and checks how many responses streamed meanwhile (the server's /metrics counter). */
+const expectStreamed = <T>(count: number, fn: () => Promise<T>): Promise<T> =>
+  expectMetricDelta(srv, 'postgrest_ts_streamed_responses_total', count, fn);
 
 /** A raw node:http GET, so the test controls how (and whether) the body is read. */
 function rawGet(path: string): Promise<IncomingMessage> {

@@ -7,7 +7,8 @@ import { request, startTestServer, type TestServer } from '../support/server.js'
 
 let srv: TestServer;
 before(async () => {
-  srv = await startTestServer({ PGRST_DB_SCHEMAS: 'repr' });
+  // One connection: every request runs on the connection the zone was set on, so a zone left behind would show.
+  srv = await startTestServer({ PGRST_DB_SCHEMAS: 'repr', PGRST_DB_POOL: '1' });
 });
 after(async () => {
   await srv.stop();
@@ -103,7 +104,9 @@ describe('Prefer: timezone', () => {
     const write = await request(srv.url, '/plan_writes?id=eq.999', { method: 'DELETE', headers: tokyo });
     assert.equal(write.status, 204);
     assert.equal(write.headers.get('preference-applied'), 'timezone=Asia/Tokyo');
-    // the representation of a write: the instant sent in UTC comes back in the zone
+    // the representation of a write: the instant sent in UTC comes back in the zone (the row deleted first, so the
+    // test can run again on the same database)
+    await adminQuery('DELETE FROM repr.moment_writes WHERE id = 1');
     const insert = await request(srv.url, '/moment_writes', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Prefer: 'return=representation, timezone=Asia/Tokyo' },

@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { adminQuery } from '../support/db.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { hsToken } from '../unit/auth-test-helpers.js';
+import { expectMetricDelta } from '../support/metrics.js';
+import { request, roleToken, startTestServer, type TestResponse, type TestServer } from '../support/server.js';
 
-const SECRET = 'reallyreallyreallyreallyverysafe-test-secret';
-const userToken = hsToken('HS256', SECRET, { role: 'postgrest_test_user' });
+const userToken = roleToken('postgrest_test_user');
 
 let srv: TestServer;
 before(async () => {
@@ -19,37 +18,20 @@ after(async () => {
   await srv.stop();
 });
 
-interface Res {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-}
-
-async function send(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Res> {
-  const res = await fetch(srv.url + path, {
+/** A request with `body` sent as JSON unless `headers` name another Content-Type. */
+const send = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<TestResponse> =>
+  request(srv.url, path, {
     method,
     headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body }),
   });
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   send('POST', path, typeof body === 'string' ? body : JSON.stringify(body), headers);
 
-/** The server's count of requests served from the shape cache. */
-async function hits(): Promise<number> {
-  const text = await srv.app.state.metrics.render();
-  return Number(/^postgrest_ts_shape_cache_hits_total (\d+)$/m.exec(text)?.[1]);
-}
-
 /** Runs `fn` and checks how many of its requests the shape cache served. */
-async function expectHits<T>(count: number, fn: () => Promise<T>): Promise<T> {
-  const before = await hits();
-  const out = await fn();
-  assert.equal((await hits()) - before, count, 'requests served from the shape cache');
-  return out;
-}
+const expectHits = <T>(count: number, fn: () => Promise<T>): Promise<T> =>
+  expectMetricDelta(srv, 'postgrest_ts_shape_cache_hits_total', count, fn);
 
 /** The notes whose label starts with `prefix`, oldest first. */
 async function notes(prefix: string, columns = 'label, score'): Promise<unknown[]> {
@@ -57,7 +39,7 @@ async function notes(prefix: string, columns = 'label, score'): Promise<unknown[
   return r.rows;
 }
 
-const created = (r: Res) => assert.equal(r.status, 201, r.text);
+const created = (r: TestResponse) => assert.equal(r.status, 201, r.text);
 
 describe('POST to a table', () => {
   test('each request inserts its own row; only the first of a shape is built in full', async () => {
@@ -223,7 +205,8 @@ describe('POST to a table', () => {
 
   test('a Content-Type with parameters is a shape of its own; CSV and columns= bodies take the full path', async () => {
     const withCharset = { 'Content-Type': 'application/json; charset=utf-8' };
-    created(await post('/notes', { label: 'ct-1' }, withCharset));
+    // the same URL and keys as earlier application/json requests: the charset parameter alone makes it a new shape
+    await expectHits(0, async () => created(await post('/notes', { label: 'ct-1' }, withCharset)));
     await expectHits(1, async () => created(await post('/notes', { label: 'ct-2' }, withCharset)));
     await expectHits(0, async () => {
       for (const label of ['ct-3', 'ct-4']) created(await send('POST', '/notes', `label,score\n${label},7`, { 'Content-Type': 'text/csv' }));

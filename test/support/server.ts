@@ -3,11 +3,20 @@
 import { type App, startApp } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observe/log.js';
+import { hsToken } from '../unit/auth-test-helpers.js';
 
 export interface TestServer {
   readonly url: string;
   readonly app: App;
   stop(): Promise<void>;
+}
+
+/** The JWT secret of every test server (PGRST_JWT_SECRET unless `env` overrides it). */
+export const TEST_JWT_SECRET = 'reallyreallyreallyreallyverysafe-test-secret';
+
+/** A token a test server accepts (HS256 with TEST_JWT_SECRET) for `role`, with `claims` added. */
+export function roleToken(role: string, claims: Record<string, unknown> = {}): string {
+  return hsToken('HS256', TEST_JWT_SECRET, { role, ...claims });
 }
 
 /** Environment for a server on the test database; `env` adds or overrides PGRST_* settings. */
@@ -22,7 +31,7 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
     PGRST_SERVER_PORT: '0',
     PGRST_DB_POOL: '4',
     PGRST_LOG_LEVEL: process.env.PGRST_TEST_LOG_LEVEL ?? 'crit',
-    PGRST_JWT_SECRET: 'reallyreallyreallyreallyverysafe-test-secret',
+    PGRST_JWT_SECRET: TEST_JWT_SECRET,
     ...env,
   };
 }

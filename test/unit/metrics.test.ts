@@ -6,6 +6,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createClusterMetrics, createMetrics, METRICS_CONTENT_TYPE, renderAggregated, serveMetricsToPrimary } from '../../src/observe/metrics.js';
+import { samples } from '../support/metrics.js';
 
 const EXPECTED: readonly (readonly [string, string, string])[] = [
   ['pgrst_jwt_cache_evictions_total', 'counter', 'The total number of JWT cache evictions'],
@@ -22,17 +23,6 @@ const EXPECTED: readonly (readonly [string, string, string])[] = [
   ['postgrest_ts_streamed_bytes_total', 'counter', 'The total size in bytes of the bodies that streamed from the database'],
   ['postgrest_ts_shape_cache_hits_total', 'counter', 'The total number of reads whose parse, plan and SQL came from the shape cache'],
 ];
-
-/** `name{labels}` → value, from an exposition. */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    out.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return out;
-}
 
 if (cluster.isWorker) {
   // Worker side of the aggregation test: report a few events, then serve them to the primary.

@@ -91,8 +91,10 @@ async function run(sizes: readonly number[], wants = true, slowReader = false) {
   assert.ok(tap);
   let sink: BodyStream | undefined;
   const streamed: Buffer[] = [];
+  let asked = 0;
   tap.arm({
     wants: () => {
+      asked++;
       // The parser has everything before the row by now (so the batch knows which statement's row it is).
       assert.ok(Buffer.concat(forwarded).equals(stream.subarray(0, stream.indexOf(big))));
       return wants;
@@ -116,7 +118,7 @@ async function run(sizes: readonly number[], wants = true, slowReader = false) {
     sink.push(null);
     await once(sink, 'end');
   }
-  return { forwarded: Buffer.concat(forwarded), body: Buffer.concat(streamed), sink, socket };
+  return { forwarded: Buffer.concat(forwarded), body: Buffer.concat(streamed), sink, socket, asked };
 }
 
 describe('WireTap', () => {
@@ -147,10 +149,11 @@ describe('WireTap', () => {
       const out = await run(sizes, false);
       assert.ok(out.forwarded.equals(stream));
       assert.equal(out.body.length, 0);
+      assert.equal(out.asked, 1, 'the batch is asked once about the row, however it is chunked');
     });
   }
 
-  it('pauses the socket while nobody reads, resumes on read, and drops the rest once abandoned', () => {
+  it('pauses the socket while nobody reads and resumes on read', () => {
     const socket = new FakeSocket();
     socket.on('data', () => {});
     const tap = WireTap.install(socket as unknown as Socket)!;
@@ -161,10 +164,32 @@ describe('WireTap', () => {
     assert.ok(socket.isPaused, 'paused while the body is unread');
     got.sink!.read();
     assert.equal(socket.isPaused, false, 'a read resumes the socket');
+  });
+
+  it('pauses the socket while nobody reads, and drops the rest of the body once abandoned', () => {
+    const socket = new FakeSocket();
+    const forwarded: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => forwarded.push(Buffer.from(chunk)));
+    const tap = WireTap.install(socket as unknown as Socket)!;
+    const got = armOnce(tap, false);
+    // Past the stream's buffer (256 KiB) but not the body's end.
+    const middle = stream.indexOf(big) + big.length - 1000;
+    feed(socket, 0, middle, 16 * 1024);
+    assert.ok(socket.isPaused, 'paused while the body is unread');
+    // The reader goes away without reading: only the abandon can resume the socket now.
     got.sink!.destroy();
-    feed(socket, middle, stream.length, 16 * 1024);
-    assert.equal(socket.isPaused, false, 'an abandoned body does not hold the socket');
     assert.ok(got.sink!.destroyed);
+    const buffered = got.sink!.readableLength;
+    assert.equal(socket.isPaused, false, 'an abandoned body does not hold the socket');
+    // The rest arrives as a real socket delivers it: only while it is not paused.
+    for (let at = middle; at < stream.length; at += 64) {
+      assert.equal(socket.isPaused, false, `the socket flows at byte ${at} of ${stream.length}`);
+      socket.emit('data', stream.subarray(at, Math.min(at + 64, stream.length)));
+    }
+    assert.equal(socket.isPaused, false, 'the socket flows once the body has passed');
+    assert.equal(got.sink!.readableLength, buffered, 'the rest of the body went nowhere');
+    // The parser got the messages after the body (CommandComplete, ReadyForQuery): the statement can finish.
+    assert.ok(Buffer.concat(forwarded).equals(expectedForward), 'the parser gets every message, the body replaced by NULL');
   });
 
   it('a body that has all arrived no longer steers the socket: the next body on the connection is not cut short', async () => {
