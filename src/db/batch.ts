@@ -2,6 +2,7 @@
 // transaction (committed at the Sync, rolled back on the first error), so no BEGIN/COMMIT round of its own is needed.
 // A pg Query subclass, so node-postgres's pipeline mode accepts it; results are kept as the text PostgreSQL sent.
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 import pgUtils from 'pg/lib/utils.js';
 
 /** One statement of a batch; `name` set means a named prepared statement. */
@@ -30,11 +31,7 @@ interface Connection {
   /** Ours: the row description of each named statement prepared on this connection, once seen. */
   pgrstFields?: Map<string, readonly BatchField[]>;
   submittedNamedStatements: Record<string, string>;
-  parse(msg: { text: string; name: string; types: unknown[] }): void;
-  bind(msg: { statement: string; values: readonly unknown[]; valueMapper: (v: unknown) => unknown }): void;
-  describe(msg: { type: 'P'; name: string }): void;
-  execute(msg: { portal: string; rows: number }): void;
-  sync(): void;
+  readonly stream: { readonly writable: boolean; write(chunk: Buffer): boolean };
 }
 
 interface RowDescription {
@@ -46,6 +43,9 @@ const TEXT = 25;
 // node-postgres wants a text for every query; a string (not a config object, which it deep-copies) costs nothing.
 const BATCH_TEXT = 'postgrest-ts batch';
 const JSON_OID = 114;
+const DESCRIBE_PORTAL = serialize.describe({ type: 'P', name: '' });
+const EXECUTE = serialize.execute({ portal: '', rows: 0 });
+const SYNC = serialize.sync();
 
 /**
  * The batch as a node-postgres query. After an error, the named statements this batch parsed for the first time on the
@@ -75,28 +75,31 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
     this.#done = done;
   }
 
-  /** Called by node-postgres to write the batch (the caller corks the socket around it). */
+  /** Called by node-postgres to write the batch: every message of it in one buffer, one write. */
   submit(connection: Connection): null {
     connection.pgrstFields ??= new Map();
     const described = connection.pgrstFields;
     this.#described = described;
-    for (const [i, st] of this.statements.entries()) {
+    const messages: Buffer[] = [];
+    for (let i = 0; i < this.statements.length; i++) {
+      const st = this.statements[i]!;
       const name = st.name ?? '';
       // A named statement's row description never changes: asked for once per connection, then remembered.
       const known = name && connection.parsedStatements[name] !== undefined ? described.get(name) : undefined;
       this.#known.push(known);
       if (!name || (connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] === undefined)) {
-        connection.parse({ text: st.text, name, types: [] });
+        messages.push(serialize.parse({ text: st.text, name, types: [] }));
         if (name) {
           connection.submittedNamedStatements[name] = st.text;
           this.#firstParsed.push(i);
         }
       }
-      connection.bind({ statement: name, values: st.values, valueMapper: prepareValue });
-      if (st.describe !== false && known === undefined) connection.describe({ type: 'P', name: '' });
-      connection.execute({ portal: '', rows: 0 });
+      messages.push(serialize.bind({ statement: name, values: st.values as unknown[], valueMapper: prepareValue }));
+      if (st.describe !== false && known === undefined) messages.push(DESCRIBE_PORTAL);
+      messages.push(EXECUTE);
     }
-    connection.sync();
+    messages.push(SYNC);
+    if (connection.stream.writable) connection.stream.write(Buffer.concat(messages));
     this.#fields = this.#known[0] ?? [];
     return null;
   }

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type { IsolationLevel } from '../schema-cache/types.js';
 import { quoteIdent } from '../sql/fragment.js';
-import { type BatchResult, BatchQuery } from './batch.js';
+import { type BatchResult, BatchQuery, type BatchStatement } from './batch.js';
 import type { PooledConnection } from './pool.js';
 import { BodyStream } from './wire-tap.js';
 
@@ -103,13 +103,10 @@ export async function runTransaction(conn: PooledConnection, script: TxScript, u
  * rolled back on the first error — the same outcome as BEGIN … COMMIT, without their two statements.
  */
 async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
-  const statements = [...script.before, script.main].map((st) => ({
-    text: st.text,
-    values: st.values,
-    name: statementName(st, usePrepared),
-    describe: st.resultUnused !== true,
-  }));
-  const { client, tap, socket } = conn;
+  const statements: BatchStatement[] = [];
+  for (const st of script.before) statements.push(batchStatement(st, usePrepared));
+  statements.push(batchStatement(script.main, usePrepared));
+  const { client, tap } = conn;
   let stream: { body: BodyStream; done: Promise<void> } | undefined;
   const results = await new Promise<BatchResult[]>((resolve, reject) => {
     let finish: (err: Error | null) => void = () => {};
@@ -146,9 +143,8 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
         },
       });
     }
-    socket?.cork();
+    // BatchQuery writes all its messages at once: no corking needed
     client.query(query as unknown as pg.QueryConfig);
-    socket?.uncork();
   });
   const asResult = (r: BatchResult | undefined) => ({ rows: r?.rows ?? [], fields: r?.fields ?? [], rowCount: r?.rows.length ?? 0 }) as unknown as pg.QueryResult;
   return {
@@ -156,6 +152,10 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     before: script.before.map((_, i) => asResult(results[i])),
     ...(stream ? { stream } : {}),
   };
+}
+
+function batchStatement(st: Statement, usePrepared: boolean): BatchStatement {
+  return { text: st.text, values: st.values, name: statementName(st, usePrepared), describe: st.resultUnused !== true };
 }
 
 /** BEGIN, the statements and the end as separate pipelined statements (any isolation level; end decided after). */

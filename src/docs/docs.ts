@@ -25,10 +25,17 @@ export function docsPath(config: AppConfig): string | undefined {
   return path === '' || config.openapiMode === 'disabled' ? undefined : path;
 }
 
+// Asked on every request: the docs path of each configuration, once (null: no docs page).
+const docsPaths = new WeakMap<AppConfig, string | null>();
+
 /** The response for a docs path (page or asset), or undefined when `rawPath` is not one and the API should route it. */
 export function docsResponse(rawPath: string, method: string, config: AppConfig): ApiResponse | undefined {
-  const path = docsPath(config);
-  if (path === undefined || !rawPath.startsWith(path)) return undefined;
+  let path = docsPaths.get(config);
+  if (path === undefined) {
+    path = docsPath(config) ?? null;
+    docsPaths.set(config, path);
+  }
+  if (path === null || !rawPath.startsWith(path)) return undefined;
   const rest = rawPath.slice(path.length);
   let body: () => { body: string | Buffer; type: string; cache: string; page: boolean };
   if (rest === '' || rest === '/') {

@@ -157,10 +157,17 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
 }
 
 function write(res: ServerResponse, r: ApiResponse, common: Readonly<Record<string, string>>, isHead: boolean, close = false): void {
-  const headers: Record<string, string> = { ...common, ...r.headers };
-  if (r.body !== null && !isHead) headers['Content-Length'] = String(bodyLength(r.body));
-  if (close) headers['Connection'] = 'close';
-  if (headers['Connection'] === 'close') res.shouldKeepAlive = false;
+  // A flat [name, value, …] list: the response's headers win over the common ones of the same name.
+  // Content-Length and (when closing) Connection are decided here.
+  const own = r.headers;
+  const length = r.body !== null && !isHead ? String(bodyLength(r.body)) : undefined;
+  const decided = (name: string) => (length !== undefined && name === 'Content-Length') || (close && name === 'Connection');
+  const headers: string[] = [];
+  for (const name in common) if (!(name in own) && !decided(name)) headers.push(name, common[name]!);
+  for (const name in own) if (!decided(name)) headers.push(name, own[name]!);
+  if (length !== undefined) headers.push('Content-Length', length);
+  if (close) headers.push('Connection', 'close');
+  if (close || (own['Connection'] ?? common['Connection']) === 'close') res.shouldKeepAlive = false;
   res.writeHead(r.status, headers);
   if (r.body instanceof Readable) {
     // A streamed body: backpressure from the client reaches PostgreSQL; a failure after the headers cuts the

@@ -107,19 +107,16 @@ export type PreferenceAction =
  */
 export function appliedPreferences(prefs: Preferences, action: PreferenceAction): Preferences {
   const mutation = action.kind === 'insert' || action.kind === 'update' || action.kind === 'delete' || action.kind === 'single-upsert';
-  const pick = <K extends keyof Preferences>(key: K, keep: boolean): Partial<Pick<Preferences, K>> =>
-    keep && prefs[key] !== undefined ? ({ [key]: prefs[key] } as Pick<Preferences, K>) : {};
-  return {
-    ...pick('resolution', action.kind === 'insert' && action.resolutionApplies),
-    ...pick('return', mutation),
-    ...pick('count', true),
-    ...pick('tx', true),
-    ...pick('missing', action.kind === 'insert' || action.kind === 'update'),
-    ...pick('handling', true),
-    ...pick('timezone', true),
-    ...pick('maxAffected', action.kind === 'update' || action.kind === 'delete' || action.kind === 'call'),
-    invalid: [],
-  };
+  const applied: { -readonly [K in keyof Preferences]?: Preferences[K] } = { invalid: [] };
+  if (prefs.resolution !== undefined && action.kind === 'insert' && action.resolutionApplies) applied.resolution = prefs.resolution;
+  if (prefs.return !== undefined && mutation) applied.return = prefs.return;
+  if (prefs.count !== undefined) applied.count = prefs.count;
+  if (prefs.tx !== undefined) applied.tx = prefs.tx;
+  if (prefs.missing !== undefined && (action.kind === 'insert' || action.kind === 'update')) applied.missing = prefs.missing;
+  if (prefs.handling !== undefined) applied.handling = prefs.handling;
+  if (prefs.timezone !== undefined) applied.timezone = prefs.timezone;
+  if (prefs.maxAffected !== undefined && (action.kind === 'update' || action.kind === 'delete' || action.kind === 'call')) applied.maxAffected = prefs.maxAffected;
+  return applied as Preferences;
 }
 
 /**

@@ -43,8 +43,16 @@ export function addVary(headers: Record<string, string>): void {
  * request's percent-encoded path.
  */
 export function locationPath(req: Pick<ApiRequest, 'target' | 'path'>): string {
-  if (req.target.kind !== 'relation' || /[\u0000-\u001f\u007f]/.test(req.target.name)) return req.path;
-  return `/${Buffer.from(req.target.name, 'utf8').toString('latin1')}`;
+  if (req.target.kind !== 'relation') return req.path;
+  const name = req.target.name;
+  let plain = true;
+  for (let i = 0; i < name.length && plain; i++) {
+    const c = name.charCodeAt(i);
+    plain = c >= 0x20 && c < 0x7f;
+  }
+  if (plain) return `/${name}`;
+  if (/[\u0000-\u001f\u007f]/.test(name)) return req.path;
+  return `/${Buffer.from(name, 'utf8').toString('latin1')}`;
 }
 
 const BYTEA = 17;

@@ -71,6 +71,7 @@ export function withRequestHooks(
   // Read committed needs naming only when the session's default differs.
   const isolation = level === 'read committed' && (cache?.defaultIsolation ?? 'read committed') === 'read committed' ? undefined : level;
   const preRequest = config.dbPreRequest;
+  if (!preRequest && isolation === script.isolation) return script;
   const before = preRequest ? withPreRequest(script.before, preRequest) : script.before;
   return { ...script, isolation, before };
 }

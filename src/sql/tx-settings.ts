@@ -34,7 +34,7 @@ export interface TxSettings {
  * function settings, app settings), is a parameter. The text depends only on how many of each kind there are.
  */
 export function txSettingsStatement(s: TxSettings): Statement {
-  const values: string[] = [[s.schema, ...s.extraSearchPath].map(quoteIdent).join(', ')];
+  const values: string[] = [searchPath(s.schema, s.extraSearchPath)];
   const roleSettings = s.roleSettings ?? [];
   for (const [k, v] of roleSettings) values.push(k, v);
   values.push(s.role, s.claimsJson, s.method, s.path, JSON.stringify(s.headers), JSON.stringify(s.cookies));
@@ -46,14 +46,31 @@ export function txSettingsStatement(s: TxSettings): Statement {
     tail++;
   }
   const text = settingsText(s.readOnly, roleSettings.length, s.timezone !== undefined, tail);
-  return { text, values, prepare: true, resultUnused: true, ...(s.readOnly ? { setsReadOnly: true } : {}) };
+  return { text, values, prepare: true, resultUnused: true, setsReadOnly: s.readOnly };
 }
 
-// Texts per read-only or not, count of role settings, timezone or not, count of name/value pairs after it.
-const texts = new Map<string, string>();
+// The search_path value per schema and extra search path (the configuration's array, so one per configuration).
+const searchPaths = new WeakMap<readonly string[], Map<string, string>>();
+
+function searchPath(schema: string, extra: readonly string[]): string {
+  let bySchema = searchPaths.get(extra);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    searchPaths.set(extra, bySchema);
+  }
+  let text = bySchema.get(schema);
+  if (text === undefined) {
+    text = [schema, ...extra].map(quoteIdent).join(', ');
+    if (bySchema.size < 256) bySchema.set(schema, text);
+  }
+  return text;
+}
+
+// Texts per read-only or not, timezone or not, count of role settings, count of name/value pairs after it.
+const texts = new Map<number, string>();
 
 function settingsText(readOnly: boolean, roleSettings: number, timezone: boolean, tail: number): string {
-  const key = `${readOnly}/${roleSettings}/${timezone}/${tail}`;
+  const key = (readOnly ? 1 : 0) + (timezone ? 2 : 0) + 4 * (roleSettings + 1024 * tail);
   let text = texts.get(key);
   if (text === undefined) {
     let n = 0;

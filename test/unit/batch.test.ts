@@ -1,22 +1,46 @@
-// Unit tests for src/db/batch.ts against a recording stand-in for node-postgres's connection: a named statement is
-// parsed and described once per connection, later batches reuse its row description; statements whose rows nobody
-// reads are never described; after a failed batch, what was parsed stays known, what never ran is forgotten, and only
-// the failing statement's name is left to deallocate.
+// Unit tests for src/db/batch.ts against a stand-in for node-postgres's connection whose socket decodes what is
+// written: the whole batch goes out in one write; a named statement is parsed and described once per connection, later
+// batches reuse its row description; statements whose rows nobody reads are never described; after a failed batch, what
+// was parsed stays known, what never ran is forgotten, and only the failing statement's name is left to deallocate.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type BatchResult, BatchQuery, type BatchStatement } from '../../src/db/batch.js';
 
+/** The frontend messages in `bytes`, named as the tests expect them (`parse <name>`, `bind <statement>`, …). */
+function decode(bytes: Buffer): string[] {
+  const out: string[] = [];
+  const cstring = (at: number) => bytes.toString('utf8', at, bytes.indexOf(0, at));
+  for (let at = 0; at < bytes.length; at += 1 + bytes.readInt32BE(at + 1)) {
+    const type = String.fromCharCode(bytes[at]!);
+    if (type === 'P') out.push(`parse ${cstring(at + 5)}`);
+    else if (type === 'B') out.push(`bind ${cstring(bytes.indexOf(0, at + 5) + 1)}`);
+    else if (type === 'D') out.push('describe');
+    else if (type === 'E') out.push('execute');
+    else if (type === 'S') out.push('sync');
+    else out.push(`unexpected ${type}`);
+  }
+  return out;
+}
+
+/** A stand-in for node-postgres's connection that records the messages of each write (one write per batch). */
 function fakeConnection() {
   const calls: string[] = [];
+  let writes = 0;
   return {
     calls,
+    get writes() {
+      return writes;
+    },
     parsedStatements: {} as Record<string, string>,
     submittedNamedStatements: {} as Record<string, string>,
-    parse: (m: { name: string }) => calls.push(`parse ${m.name}`),
-    bind: (m: { statement: string }) => calls.push(`bind ${m.statement}`),
-    describe: () => calls.push('describe'),
-    execute: () => calls.push('execute'),
-    sync: () => calls.push('sync'),
+    stream: {
+      writable: true,
+      write: (chunk: Buffer) => {
+        writes++;
+        calls.push(...decode(chunk));
+        return true;
+      },
+    },
   };
 }
 
@@ -45,6 +69,7 @@ describe('BatchQuery', () => {
     const conn = fakeConnection();
     const first = run(conn, 'one', true);
     assert.deepEqual(first.calls, ['parse pgrst_s', 'bind pgrst_s', 'execute', 'parse pgrst_m', 'bind pgrst_m', 'describe', 'execute', 'sync']);
+    assert.equal(conn.writes, 1, 'the whole batch goes out in one write');
     assert.deepEqual(first.out?.results[1]?.rows, [{ body: 'one' }]);
     const second = run(conn, 'two', false);
     assert.deepEqual(second.calls, ['bind pgrst_s', 'execute', 'bind pgrst_m', 'execute', 'sync']);
