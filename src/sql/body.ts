@@ -2,7 +2,7 @@
 // JSON array, single object, nulls-stripped variants, CSV, GeoJSON and custom media type handlers. No I/O.
 import type { CustomHandler } from '../plan/media.js';
 import type { MediaType } from '../request/media-type.js';
-import { type Fragment, keyword, qualified, sql } from './fragment.js';
+import { type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 
 const JSON_ARRAY = keyword("coalesce(json_agg(_postgrest_t), '[]')::text");
 const OBJECT = keyword("coalesce((json_agg(_postgrest_t)->0)::text, 'null')");
@@ -12,10 +12,22 @@ const ARRAY_STRIPPED = keyword("coalesce(json_strip_nulls(json_agg(_postgrest_t)
 // CSV as PostgreSQL prints records: a header of the column names, then each row's text form without its parentheses
 // (one record-to-text conversion per row; btrim may take every leading '(' and trailing ')' because a value that
 // begins or ends with one is always double-quoted in a record's text).
-const CSV = keyword(
-  "(SELECT coalesce(string_agg(_k, ','), '') FROM (SELECT json_object_keys(to_json(_h)) AS _k FROM (SELECT * FROM pgrst_source LIMIT 1) _h) _ks)" +
-    " || chr(10) || coalesce(string_agg(btrim(_postgrest_t::text, '()'), chr(10)), '')",
-);
+const CSV_HEADER =
+  "(SELECT coalesce(string_agg(_k, ','), '') FROM (SELECT json_object_keys(to_json(_h)) AS _k FROM (SELECT * FROM pgrst_source LIMIT 1) _h) _ks)";
+const CSV = keyword(`${CSV_HEADER} || chr(10) || coalesce(string_agg(btrim(_postgrest_t::text, '()'), chr(10)), '')`);
+
+/**
+ * CSV whose rows are the given output columns joined with commas, for columns whose text a record never quotes and
+ * that are never null (concat_ws would drop a null): the same bytes as {@link CSV}, without building a record per row
+ * (csv100k: about a quarter less database time).
+ */
+export function unquotedCsvExpr(columns: readonly string[]): Fragment {
+  const values = join(
+    columns.map((c) => sql`_postgrest_t.${ident(c)}`),
+    ', ',
+  );
+  return sql`${keyword(CSV_HEADER)} || chr(10) || coalesce(string_agg(concat_ws(',', ${values}), chr(10)), '')`;
+}
 
 // GeoJSON through PostGIS; without PostGIS it fails as in PostgREST (42883 on st_asgeojson).
 const GEO_JSON = keyword(
