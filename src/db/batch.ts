@@ -2,8 +2,8 @@
 // transaction (committed at the Sync, rolled back on the first error), so no BEGIN/COMMIT round of its own is needed.
 // A pg Query subclass, so node-postgres's pipeline mode accepts it; results are kept as the text PostgreSQL sent.
 import pg from 'pg';
-import { serialize } from 'pg-protocol';
 import pgUtils from 'pg/lib/utils.js';
+import { type FrontendStatement, frontendMessages } from './frontend.js';
 
 /** One statement of a batch; `name` set means a named prepared statement. */
 export interface BatchStatement {
@@ -43,9 +43,6 @@ const TEXT = 25;
 // node-postgres wants a text for every query; a string (not a config object, which it deep-copies) costs nothing.
 const BATCH_TEXT = 'postgrest-ts batch';
 const JSON_OID = 114;
-const DESCRIBE_PORTAL = serialize.describe({ type: 'P', name: '' });
-const EXECUTE = serialize.execute({ portal: '', rows: 0 });
-const SYNC = serialize.sync();
 
 /**
  * The batch as a node-postgres query. After an error, the named statements this batch parsed for the first time on the
@@ -80,26 +77,25 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
     connection.pgrstFields ??= new Map();
     const described = connection.pgrstFields;
     this.#described = described;
-    const messages: Buffer[] = [];
+    const messages: FrontendStatement[] = [];
     for (let i = 0; i < this.statements.length; i++) {
       const st = this.statements[i]!;
       const name = st.name ?? '';
       // A named statement's row description never changes: asked for once per connection, then remembered.
       const known = name && connection.parsedStatements[name] !== undefined ? described.get(name) : undefined;
       this.#known.push(known);
+      let text: string | undefined;
       if (!name || (connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] === undefined)) {
-        messages.push(serialize.parse({ text: st.text, name, types: [] }));
+        text = st.text;
         if (name) {
           connection.submittedNamedStatements[name] = st.text;
           this.#firstParsed.push(i);
         }
       }
-      messages.push(serialize.bind({ statement: name, values: st.values as unknown[], valueMapper: prepareValue }));
-      if (st.describe !== false && known === undefined) messages.push(DESCRIBE_PORTAL);
-      messages.push(EXECUTE);
+      const values = st.values.map((v) => prepareValue(v) as string | Buffer | null);
+      messages.push({ name, text, values, describe: st.describe !== false && known === undefined });
     }
-    messages.push(SYNC);
-    if (connection.stream.writable) connection.stream.write(Buffer.concat(messages));
+    if (connection.stream.writable) connection.stream.write(frontendMessages(messages));
     this.#fields = this.#known[0] ?? [];
     return null;
   }
