@@ -271,14 +271,15 @@ function scenarioVs(s: ScenarioSummary, other: Other): ScenarioVs {
 
 /** Geomeans and flags of postgrest-ts against `other` over `scenarios`; `failed` says which count as failures. */
 function compare(scenarios: readonly ScenarioSummary[], other: Other, failed: (s: ScenarioSummary) => boolean): Comparison {
-  const counted = scenarios.filter((s) => scenarioVs(s, other).ratio !== undefined);
-  const g = geomean(counted.map((s) => scenarioVs(s, other).ratio!));
-  const cpu = defined(counted.map((s) => scenarioVs(s, other).cpuRatio));
+  const vs = scenarios.map((s) => ({ id: s.id, ...scenarioVs(s, other) }));
+  const counted = vs.filter((v) => v.ratio !== undefined);
+  const g = geomean(counted.map((v) => v.ratio!));
+  const cpu = defined(counted.map((v) => v.cpuRatio));
   return {
     geomeanThroughputRatio: g,
     geomeanCpuRatio: cpu.length === counted.length ? geomean(cpu) : undefined,
-    counted: counted.map((s) => s.id),
-    flaggedScenarios: scenarios.filter((s) => scenarioVs(s, other).flagged).map((s) => s.id),
+    counted: counted.map((v) => v.id),
+    flaggedScenarios: vs.filter((v) => v.flagged).map((v) => v.id),
     geomeanFlagged: g !== undefined && g < VERSUS[other].geomeanFlag,
     failed: scenarios.filter(failed).map((s) => s.id),
   };

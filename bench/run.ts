@@ -206,7 +206,7 @@ async function checkAll(list: readonly Scenario[], targets: Targets, ds: Dataset
   return out;
 }
 
-/** Starts a server again when it died (e.g. killed for lack of memory on a 1M-row response); false if that fails. */
+/** Starts a server again when it died (e.g. killed for lack of memory on a 1M-row response). */
 async function restartIfDead(t: TargetName, targets: Targets): Promise<void> {
   const srv = targets.servers[t];
   const how = srv?.exited();

@@ -76,10 +76,10 @@ export function notApplicable(sc: Pick<Scenario, 'graphql'>, target: TargetName)
 
 const GRAPHQL_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' } as const;
 
-/** A GraphQL request as PostGraphile gets it: POST /graphql, a fixed document and per-request variables. */
 // Each document's one-line form, made once (not per request: the load generator shares the machine).
 const oneLine = new Map<string, string>();
 
+/** A GraphQL request as PostGraphile gets it: POST /graphql, a fixed document and per-request variables. */
 function graphqlRequest(query: string, variables: Record<string, unknown>): Req {
   let text = oneLine.get(query);
   if (text === undefined) {

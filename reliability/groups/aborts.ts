@@ -10,6 +10,8 @@ import { describeOutcome } from './hostile.js';
 
 /** What `GET /slow` takes: the fixture's view `reliability.slow` is `pg_sleep(1.5)`. */
 const SLOW_MS = 1500;
+// How long aborted requests may take to settle (their slow statement, then the server noticing the gone client).
+const SETTLE_MS = SLOW_MS + 8000;
 
 /** Options of the vanishing-clients checks. */
 export interface AbortOptions {
@@ -82,7 +84,7 @@ export async function runClientAborts(report: GroupReport, target: Target, opts:
   // server may be left running or inside a transaction.
   if (opts.sessions) {
     const { db, authenticator } = opts.sessions;
-    const until = Date.now() + SLOW_MS + 8000;
+    const until = Date.now() + SETTLE_MS;
     let busy = await busySessions(db, authenticator);
     while (busy.length > 0 && Date.now() < until) {
       await sleep(100);
@@ -91,7 +93,7 @@ export async function runClientAborts(report: GroupReport, target: Target, opts:
     report.check(
       'after vanished clients, no session of the authenticator stays active or idle in transaction',
       busy.length === 0,
-      () => `still busy after waiting ${((SLOW_MS + 8000) / 1000).toFixed(1)} s for the aborted requests to settle:\n${busy.join('\n')}`,
+      () => `still busy after waiting ${(SETTLE_MS / 1000).toFixed(1)} s for the aborted requests to settle:\n${busy.join('\n')}`,
       'a vanished client left a database session busy',
     );
   } else {

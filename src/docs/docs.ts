@@ -20,7 +20,7 @@ const NO_CACHE = 'no-cache';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The docs path without trailing slashes, or undefined when the page is off (empty path, or no OpenAPI document). */
-export function docsPath(config: AppConfig): string | undefined {
+function docsPath(config: AppConfig): string | undefined {
   const path = config.serverDocsPath.replace(/\/+$/, '');
   return path === '' || config.openapiMode === 'disabled' ? undefined : path;
 }

@@ -42,7 +42,7 @@ export interface Metrics {
   jwtCacheEviction(): void;
   /** One response whose body of `bytes` streamed from the database to the client (ours, not PostgREST's). */
   streamedBody(bytes: number): void;
-  /** One read served from the shape cache: its parse, plan and SQL were not redone (ours, not PostgREST's). */
+  /** One request served from the shape cache: its parse, plan and SQL were not redone (ours, not PostgREST's). */
   shapeCacheHit(): void;
   /** The Prometheus text exposition of this process's registry. */
   render(): Promise<string>;
@@ -133,7 +133,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   });
   const shapeCacheHits = new Counter({
     name: 'postgrest_ts_shape_cache_hits_total',
-    help: 'The total number of reads whose parse, plan and SQL came from the shape cache',
+    help: 'The total number of requests whose parse, plan and SQL came from the shape cache',
     registers,
   });
   if (opts.processMetrics === true) collectDefaultMetrics({ register: registry });

@@ -2,7 +2,6 @@
 // Pure: ranges are integer intervals with PostgREST's boundary semantics (incl. the empty "limit=0" window); no SQL here.
 import type { ApiError } from '../errors/api-error.js';
 import { pgrst103LowerGtUpper, pgrst103NegativeLimit, pgrst103OutOfBounds, pgrst114PutLimitNotAllowed } from '../errors/catalogue.js';
-import { readHaskellInteger } from '../text/haskell-integer.js';
 
 /** One end of an integer interval: `below n` means x ≥ n, `above n` means x ≤ n. */
 export type Boundary =
@@ -95,12 +94,6 @@ export function capRange(r: NonnegRange, maxRows: number | undefined): NonnegRan
   return convertToLimitZeroRange(r, restrictRange(maxRows, r));
 }
 
-/** {@link readHaskellInteger} (PostgREST's `readMaybe`) as a number. */
-export function readInteger(text: string): number | undefined {
-  const v = readHaskellInteger(text);
-  return v === undefined ? undefined : Number(v);
-}
-
 /** The window a `Range: <from>-[<to>]` value asks for; any other shape means every row. */
 export function parseRangeHeader(value: string | undefined): NonnegRange {
   if (value === undefined) return allRange;
@@ -109,23 +102,6 @@ export function parseRangeHeader(value: string | undefined): NonnegRange {
   const lower = rangeGeq(Number(m[1]));
   const upper = m[2] === undefined || m[2] === '' ? allRange : rangeLeq(Number(m[2]));
   return rangeIntersection(lower, upper);
-}
-
-/**
- * The window of one `limit`/`offset` pair of the query string (top level or `<embed>.limit`/`<embed>.offset`), or
- * undefined when neither is present. Non-numeric values are ignored; with both present an unreadable limit counts as 0.
- */
-export function limitOffsetRange(limit: string | undefined, offset: string | undefined): NonnegRange | undefined {
-  const limitRange = limit === undefined ? undefined : restrictRange(readInteger(limit), allRange);
-  let offsetRange: NonnegRange | undefined;
-  if (offset !== undefined) {
-    const n = readInteger(offset);
-    offsetRange = n === undefined ? allRange : rangeGeq(n);
-  }
-  if (limitRange === undefined || offsetRange === undefined) return limitRange ?? offsetRange;
-  const l = rangeLimit(limitRange) ?? 0;
-  const o = rangeOffset(offsetRange);
-  return { lower: { kind: 'below', n: o }, upper: { kind: 'above', n: o + l - 1 } };
 }
 
 /**

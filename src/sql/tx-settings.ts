@@ -2,6 +2,7 @@
 // in PostgREST's order: search_path, the role's own settings, role, request.jwt.claims, request.method, request.path,
 // request.headers, request.cookies, timezone, hoisted function settings, app.settings.*. It decides no values itself.
 import type { Statement } from '../db/execute.js';
+import { memoByText } from '../text/memo.js';
 import { quoteIdent } from './fragment.js';
 
 /** The values of the request settings, already decided by earlier stages. */
@@ -49,29 +50,25 @@ export function txSettingsStatement(s: TxSettings): Statement {
   return { text, values, prepare: true, resultUnused: true, setsReadOnly: s.readOnly };
 }
 
-// The search_path value per schema and extra search path (the configuration's array, so one per configuration).
-const searchPaths = new WeakMap<readonly string[], Map<string, string>>();
+// The search_path value per schema, one memo per extra search path (the configuration's array).
+const searchPaths = new WeakMap<readonly string[], (schema: string) => string>();
 
 function searchPath(schema: string, extra: readonly string[]): string {
-  let bySchema = searchPaths.get(extra);
-  if (bySchema === undefined) {
-    bySchema = new Map();
-    searchPaths.set(extra, bySchema);
+  let of = searchPaths.get(extra);
+  if (of === undefined) {
+    of = memoByText(256, (s) => [s, ...extra].map(quoteIdent).join(', '));
+    searchPaths.set(extra, of);
   }
-  let text = bySchema.get(schema);
-  if (text === undefined) {
-    text = [schema, ...extra].map(quoteIdent).join(', ');
-    if (bySchema.size < 256) bySchema.set(schema, text);
-  }
-  return text;
+  return of(schema);
 }
 
 // Texts per read-only or not, timezone or not, count of role settings, count of name/value pairs after it.
 const texts = new Map<number, string>();
 
 function settingsText(readOnly: boolean, roleSettings: number, timezone: boolean, tail: number): string {
-  const key = (readOnly ? 1 : 0) + (timezone ? 2 : 0) + 4 * (roleSettings + 1024 * tail);
-  let text = texts.get(key);
+  // a number per combination while the counts stay below 1024 (always, in practice); beyond, built each time
+  const key = roleSettings < 1024 && tail < 1024 ? (readOnly ? 1 : 0) + (timezone ? 2 : 0) + 4 * (roleSettings + 1024 * tail) : undefined;
+  let text = key === undefined ? undefined : texts.get(key);
   if (text === undefined) {
     let n = 0;
     const named = (name: string) => `set_config('${name}', $${++n}, true)`;
@@ -85,7 +82,7 @@ function settingsText(readOnly: boolean, roleSettings: number, timezone: boolean
     // No columns come back: the values set are not needed, and echoing the request's headers costs on both sides.
     // (A volatile function in a subquery's output is evaluated even when nothing above reads it.)
     text = `SELECT FROM (SELECT ${calls.join(', ')}) AS pgrst_settings`;
-    if (texts.size < 256) texts.set(key, text);
+    if (key !== undefined && texts.size < 256) texts.set(key, text);
   }
   return text;
 }

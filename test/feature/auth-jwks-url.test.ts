@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { asymToken, hsToken, testKeys } from '../unit/auth-test-helpers.js';
-import { request, startTestServer, type TestServer } from '../support/server.js';
 
-const SECRET = 'reallyreallyreallyreallyverysafe-test-secret';
+const SECRET = TEST_JWT_SECRET;
 const MEMBER = 'postgrest_test_auth_member';
 
 /** A JWKS endpoint whose document can be swapped; counts the fetches. */

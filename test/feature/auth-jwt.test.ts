@@ -2,10 +2,10 @@
 // refused (each a 401 with PostgREST's body and WWW-Authenticate header, never a 500 and never data).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { b64url, hsToken } from '../unit/auth-test-helpers.js';
-import { request, startTestServer, type TestServer } from '../support/server.js';
 
-const SECRET = 'reallyreallyreallyreallyverysafe-test-secret';
+const SECRET = TEST_JWT_SECRET;
 const now = () => Math.floor(Date.now() / 1000);
 const token = (payload: Record<string, unknown>) => hsToken('HS256', SECRET, payload);
 const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
+import { samples } from '../support/metrics.js';
+import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { type AsymmetricAlg, asymToken, b64url, hsToken, type TestKeyPair, testKeys } from '../unit/auth-test-helpers.js';
-import { request, startTestServer, type TestServer } from '../support/server.js';
 
 const MEMBER = 'postgrest_test_auth_member';
 const ANON = 'postgrest_test_anonymous';
@@ -95,7 +96,7 @@ describe('a single JWK', () => {
   });
 
   test('an HS256 token is refused', async () => {
-    await assertRefused(srv(), hsToken('HS256', 'reallyreallyreallyreallyverysafe-test-secret', { role: MEMBER }), NO_KEY, 'No suitable key was found to decode the JWT');
+    await assertRefused(srv(), hsToken('HS256', TEST_JWT_SECRET, { role: MEMBER }), NO_KEY, 'No suitable key was found to decode the JWT');
   });
 });
 
@@ -159,7 +160,7 @@ describe('a PEM public key is not a key format PostgREST reads', () => {
 });
 
 describe('jwt-aud', () => {
-  const secret = 'reallyreallyreallyreallyverysafe-test-secret';
+  const secret = TEST_JWT_SECRET;
   const srv = serverWith({ PGRST_JWT_AUD: 'postgrest-ts-tests' });
   const tok = (aud: unknown) => hsToken('HS256', secret, aud === undefined ? { role: MEMBER } : { role: MEMBER, aud });
 
@@ -177,7 +178,7 @@ describe('jwt-aud', () => {
 });
 
 describe('jwt-role-claim-key', () => {
-  const secret = 'reallyreallyreallyreallyverysafe-test-secret';
+  const secret = TEST_JWT_SECRET;
   const tok = (claims: Record<string, unknown>) => hsToken('HS256', secret, claims);
 
   describe('v16 JSONPath', () => {
@@ -211,7 +212,7 @@ describe('jwt-role-claim-key', () => {
 });
 
 describe('the JWT cache', () => {
-  const secret = 'reallyreallyreallyreallyverysafe-test-secret';
+  const secret = TEST_JWT_SECRET;
   let srv: TestServer;
   let uncached: TestServer;
   before(async () => {
@@ -229,8 +230,8 @@ describe('the JWT cache', () => {
   async function counters(server: TestServer): Promise<{ requests: number; hits: number }> {
     const r = await request(server.app.adminUrl ?? '', '/metrics');
     assert.equal(r.status, 200);
-    const read = (name: string) => Number(r.text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN);
-    return { requests: read('pgrst_jwt_cache_requests_total'), hits: read('pgrst_jwt_cache_hits_total') };
+    const s = samples(r.text);
+    return { requests: s.get('pgrst_jwt_cache_requests_total') ?? NaN, hits: s.get('pgrst_jwt_cache_hits_total') ?? NaN };
   }
 
   test('a repeated token is verified once', async () => {

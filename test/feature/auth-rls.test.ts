@@ -2,10 +2,10 @@
 // never read or change each other's rows through tables, views, functions and embeds) and privilege errors (401/403).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { hsToken } from '../unit/auth-test-helpers.js';
-import { request, startTestServer, type TestServer } from '../support/server.js';
 
-const SECRET = 'reallyreallyreallyreallyverysafe-test-secret';
+const SECRET = TEST_JWT_SECRET;
 const MEMBER = 'postgrest_test_auth_member';
 const as = (sub: string, extra: Record<string, string> = {}) => ({
   Authorization: `Bearer ${hsToken('HS256', SECRET, { role: MEMBER, sub })}`,

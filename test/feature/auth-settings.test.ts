@@ -2,10 +2,10 @@
 // `ALTER ROLE ... SET` settings and isolation level, the db-pre-request function, and response.headers/status.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { hsToken } from '../unit/auth-test-helpers.js';
-import { request, startTestServer, type TestServer } from '../support/server.js';
 
-const SECRET = 'reallyreallyreallyreallyverysafe-test-secret';
+const SECRET = TEST_JWT_SECRET;
 const token = (payload: Record<string, unknown>) => hsToken('HS256', SECRET, payload);
 const MEMBER = 'postgrest_test_auth_member';
 const TUNED = 'postgrest_test_auth_tuned';

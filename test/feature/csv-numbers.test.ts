@@ -15,14 +15,14 @@ after(async () => {
 });
 
 async function csv(path: string): Promise<string> {
-  const res = await request(srv.url, path, { headers: { Accept: 'text/csv' } });
+  const res = await request(srv.url, path, { accept: 'text/csv' });
   assert.equal(res.status, 200, res.text);
   assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
   return res.text;
 }
 
 async function verbosePlan(path: string): Promise<string> {
-  const res = await request(srv.url, path, { headers: { Accept: 'application/vnd.pgrst.plan+text; for="text/csv"; options=verbose' } });
+  const res = await request(srv.url, path, { accept: 'application/vnd.pgrst.plan+text; for="text/csv"; options=verbose' });
   assert.equal(res.status, 200, res.text);
   return res.text;
 }

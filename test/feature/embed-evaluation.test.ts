@@ -49,7 +49,7 @@ describe('computed columns are computed once per row', () => {
     assert.equal(r.calls, '2');
   });
 
-  test('the same embed filtered on (`children=not.is.null`) gives the same rows', async () => {
+  test('the same embed filtered on (`children=not.is.null`, a lateral join) gives the limited rows', async () => {
     const r = await read('/parents?select=id,children(id,toys(id))&children.order=id&children.limit=1&children=not.is.null');
     assert.deepEqual(r.body, [{ id: 1, children: [{ id: 1, toys: [{ id: 1 }] }] }]);
   });

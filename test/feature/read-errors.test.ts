@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { adminQuery } from '../support/db.js';
-import { request, startTestServer, type TestServer } from '../support/server.js';
+import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 let minimal: TestServer;
@@ -21,7 +21,7 @@ after(async () => {
 });
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
-const SECRET = 'reallyreallyreallyreallyverysafe-test-secret';
+const SECRET = TEST_JWT_SECRET;
 
 /** An HS256 JWT for the test server's secret. */
 function jwt(claims: Record<string, unknown>): string {

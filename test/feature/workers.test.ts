@@ -5,14 +5,12 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { adminQuery, eventually } from '../support/db.js';
+import { samples } from '../support/metrics.js';
 import { request, testEnv } from '../support/server.js';
 
 const entry = new URL('../../src/cli/run.ts', import.meta.url).pathname;
 
-function metric(text: string, name: string): number {
-  const m = new RegExp(`^${name.replace(/[{}"]/g, (c) => `\\${c}`)} (\\d+)`, 'm').exec(text);
-  return m ? Number(m[1]) : Number.NaN;
-}
+const metric = (text: string, name: string): number => samples(text).get(name) ?? Number.NaN;
 
 test('two workers serve one port; NOTIFY reloads both; SIGTERM stops all', async () => {
   const port = await freePort();

@@ -205,7 +205,9 @@ describe('POST to a table', () => {
 
   test('a Content-Type with parameters is a shape of its own; CSV and columns= bodies take the full path', async () => {
     const withCharset = { 'Content-Type': 'application/json; charset=utf-8' };
-    // the same URL and keys as earlier application/json requests: the charset parameter alone makes it a new shape
+    // the same URL and keys as a plain application/json request just made: the charset parameter alone makes it a new shape
+    created(await post('/notes', { label: 'ct-0' }));
+    created(await post('/notes', { label: 'ct-00' }));
     await expectHits(0, async () => created(await post('/notes', { label: 'ct-1' }, withCharset)));
     await expectHits(1, async () => created(await post('/notes', { label: 'ct-2' }, withCharset)));
     await expectHits(0, async () => {
@@ -213,6 +215,8 @@ describe('POST to a table', () => {
       for (const label of ['ct-5', 'ct-6']) created(await post('/notes?columns=label', { label, score: 99 }));
     });
     assert.deepEqual(await notes('ct-'), [
+      { label: 'ct-0', score: null },
+      { label: 'ct-00', score: null },
       { label: 'ct-1', score: null },
       { label: 'ct-2', score: null },
       { label: 'ct-3', score: 7 },

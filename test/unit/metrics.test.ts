@@ -21,7 +21,7 @@ const EXPECTED: readonly (readonly [string, string, string])[] = [
   // Ours, after PostgREST's.
   ['postgrest_ts_streamed_responses_total', 'counter', 'The total number of responses whose body streamed from the database'],
   ['postgrest_ts_streamed_bytes_total', 'counter', 'The total size in bytes of the bodies that streamed from the database'],
-  ['postgrest_ts_shape_cache_hits_total', 'counter', 'The total number of reads whose parse, plan and SQL came from the shape cache'],
+  ['postgrest_ts_shape_cache_hits_total', 'counter', 'The total number of requests whose parse, plan and SQL came from the shape cache'],
 ];
 
 if (cluster.isWorker) {

@@ -1,16 +1,16 @@
 // Range header, limit/offset windows, their intersection and errors (PGRST103/114), Content-Range and 200/206/416.
 // Tables only; windows are compared as (offset, limit) pairs where that is what the planner reads.
-import { readHaskellInteger } from '../../src/text/haskell-integer.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../src/errors/api-error.js';
+import { rangeOf } from '../../src/request/api-request.js';
+import { parseQueryParams } from '../../src/request/query-params.js';
 import {
   type NonnegRange,
   allRange,
   contentRangeHeader,
   emptyRange,
   hasLimitZero,
-  limitOffsetRange,
   limitZeroRange,
   outOfBoundsError,
   parseRangeHeader,
@@ -26,8 +26,18 @@ import {
   restrictRange,
   topLevelRange,
 } from '../../src/request/range.js';
+import { readHaskellInteger } from '../../src/text/haskell-integer.js';
 
 const span = (from: number, to: number): NonnegRange => ({ lower: { kind: 'below', n: from }, upper: { kind: 'above', n: to } });
+
+/** The top-level window of `limit`/`offset` query parameters, read as a request reads them; undefined when neither is given. */
+function limitOffsetRange(limit: string | undefined, offset: string | undefined): NonnegRange | undefined {
+  const items: string[] = [];
+  if (limit !== undefined) items.push(`limit=${encodeURIComponent(limit)}`);
+  if (offset !== undefined) items.push(`offset=${encodeURIComponent(offset)}`);
+  const root = parseQueryParams(items.join('&'), { isRpcRead: false }).ranges.find((r) => r.embedPath.length === 0);
+  return root ? rangeOf(root) : undefined;
+}
 
 describe('range algebra', () => {
   const empties: readonly (readonly [string, NonnegRange, boolean])[] = [
@@ -128,7 +138,7 @@ describe('parseRangeHeader', () => {
   for (const [value, expected] of rows) it(JSON.stringify(value), () => assert.deepEqual(parseRangeHeader(value), expected));
 });
 
-describe('limitOffsetRange', () => {
+describe('the window of limit/offset (parseQueryParams, rangeOf)', () => {
   const rows: readonly (readonly [string | undefined, string | undefined, NonnegRange | undefined])[] = [
     [undefined, undefined, undefined],
     ['3', undefined, span(0, 2)],
