@@ -56,8 +56,8 @@ export interface AuthHooks extends CacheListener {
 export interface AuthResult {
   readonly role: string;
   readonly claims: Readonly<Record<string, unknown>>;
-  /** `claims` as JSON, when worked out once for a shared result (the anonymous one). */
-  readonly claimsJson?: string | undefined;
+  /** `claims` as JSON (worked out once per claims object: results are shared). */
+  readonly claimsJson: string;
   readonly authenticated: boolean;
   /**
    * The role's own `ALTER ROLE ... SET` settings to re-apply in the transaction. The auth stage never sets this (it
@@ -144,22 +144,21 @@ export function createAuthenticator(cfg: AuthConfig, hooks: AuthHooks = {}): Aut
     }
   };
 
-  // Without a token the answer never changes: worked out by the same steps once, then shared (it is frozen).
-  let anonymous: AuthResult | undefined;
+  // The result depends on the claims alone: worked out once per claims object (one per cached token, one for no
+  // token) and shared, frozen, with its JSON. A token's time claims are still checked on every request.
+  const results = new WeakMap<JwtClaims, AuthResult>();
   const authenticateSync = (authorizationHeader: string | undefined, nowSeconds: number): AuthResult => {
     const token = extractBearerToken(authorizationHeader);
-    if (token === undefined && anonymous !== undefined) return anonymous;
     const claims = token === undefined ? EMPTY_CLAIMS : decode(token);
-    // Time claims are checked on every request, cached or not.
+    const known = results.get(claims);
+    if (known !== undefined && token === undefined) return known;
     validateClaims(claims, nowSeconds, cfg.jwtAud);
+    if (known !== undefined) return known;
     const role = extractRole(claims, roleClaimKey) ?? anonRole;
     if (role === undefined) throw pgrst302JwtTokenRequired();
-    const result: AuthResult = { role, claims: { ...claims, role }, authenticated: role !== anonRole };
-    if (token === undefined) {
-      Object.freeze(result.claims);
-      anonymous = Object.freeze({ ...result, claimsJson: JSON.stringify(result.claims) });
-      return anonymous;
-    }
+    const withRole = Object.freeze({ ...claims, role });
+    const result: AuthResult = Object.freeze({ role, claims: withRole, claimsJson: JSON.stringify(withRole), authenticated: role !== anonRole });
+    results.set(claims, result);
     return result;
   };
 

@@ -13,7 +13,6 @@ import type { ArgValue, CallArgs, CallPlan, CallReturn, DirectArg } from './call
 import { findProc } from './call-resolve.js';
 import { hasDefaultSelect, negotiateMedia } from './media.js';
 import { expandRepresentationStars } from './media-representations.js';
-import type { MutateChecks } from './mutate-types.js';
 import { planRead } from './read-plan.js';
 
 /** Plans a function call (POST: `call`; GET/HEAD: `call-read`). */
@@ -54,7 +53,7 @@ export function planCall(req: ApiRequest, cache: SchemaCache, config: AppConfig)
     topRange: top,
     readOnly: !isPost || routine.volatility !== 'volatile',
     hoistedSettings: hoistedSettings(routine, config.dbHoistedTxSettings),
-    maxAffected,
+    checks: { put: false, singular: media.kind === 'object', maxAffected },
     preferences: prefs,
   };
 }
@@ -70,11 +69,6 @@ export function callReturn(routine: Routine): CallReturn {
 /** Whether the function returns one value or row (not SETOF). */
 export function returnsSingle(plan: Pick<CallPlan, 'returns'>): boolean {
   return plan.returns !== 'setof-scalar' && plan.returns !== 'setof-composite';
-}
-
-/** The checks on the rows a call returned (singular Accept, max-affected), as writes make them (mutate-checks.ts). */
-export function callChecks(plan: Pick<CallPlan, 'media' | 'maxAffected'>): MutateChecks {
-  return { put: false, singular: plan.media.kind === 'object', maxAffected: plan.maxAffected };
 }
 
 /** The rows a call's response reports: always 1 for a single result (even when filtered out), else the rows found. */

@@ -5,6 +5,7 @@ import type { Preferences } from '../request/preferences.js';
 import type { NonnegRange } from '../request/range.js';
 import type { Routine, RoutineParam } from '../schema-cache/types.js';
 import type { CustomHandler } from './media.js';
+import type { MutateChecks } from './mutate-types.js';
 import type { CountMethod, ReadPlan } from './types.js';
 
 /**
@@ -55,7 +56,7 @@ export interface CallPlan {
   readonly readOnly: boolean;
   /** The function's `SET` settings allowed by db-hoisted-tx-settings, applied as transaction settings. */
   readonly hoistedSettings: readonly (readonly [string, string])[];
-  /** `max-affected` when enforced (handling=strict). */
-  readonly maxAffected: number | undefined;
+  /** The checks on the rows returned (singular Accept; `max-affected` when enforced, handling=strict), as writes make them. */
+  readonly checks: MutateChecks;
   readonly preferences: Preferences;
 }

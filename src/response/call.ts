@@ -3,7 +3,7 @@
 import type { TxResult } from '../db/execute.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiResponse } from '../http/types.js';
-import { callChecks, callPageTotal } from '../plan/call-plan.js';
+import { callPageTotal } from '../plan/call-plan.js';
 import { failedCheck } from '../plan/mutate-checks.js';
 import type { CallPlan } from '../plan/call-types.js';
 import type { ApiRequest } from '../request/api-request.js';
@@ -18,7 +18,7 @@ export function callResponse(plan: CallPlan, req: ApiRequest, result: TxResult):
   const pageTotal = callPageTotal(plan, Number(row?.['page_total'] ?? 0));
   const total = readTotal(plan, row, undefined);
 
-  const failed = failedCheck(callChecks(plan), pageTotal);
+  const failed = failedCheck(plan.checks, pageTotal);
   if (failed) throw failed;
 
   const { status: rangeStatus, contentRange } = rangeStatusHeader(plan.topRange, pageTotal, total);

@@ -3,7 +3,7 @@
 // relation (select, filters, order, window, count, body). No I/O.
 import type pg from 'pg';
 import type { Statement, TxScript } from '../db/execute.js';
-import { callChecks, callPageTotal, returnsSingle } from '../plan/call-plan.js';
+import { callPageTotal, returnsSingle } from '../plan/call-plan.js';
 import type { CallPlan } from '../plan/call-types.js';
 import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
@@ -51,7 +51,7 @@ function preferredEnd(ctx: ScriptContext): 'commit' | 'rollback' {
  */
 function callEnd(plan: CallPlan, ctx: ScriptContext): TxScript['end'] {
   if (preferredEnd(ctx) === 'rollback') return 'rollback';
-  const checks = callChecks(plan);
+  const { checks } = plan;
   if (!hasResultChecks(checks)) return 'commit';
   return (result: pg.QueryResult) => {
     const found = Number((result.rows[0] as Record<string, unknown> | undefined)?.['page_total'] ?? 0);

@@ -93,7 +93,7 @@ export function requestSettings(
     extraSearchPath: config.dbExtraSearchPath,
     roleSettings: auth.roleSettings,
     role: auth.role,
-    claimsJson: auth.claimsJson ?? JSON.stringify(auth.claims),
+    claimsJson: auth.claimsJson,
     method: req.method,
     path: req.path,
     headers: req.headers,

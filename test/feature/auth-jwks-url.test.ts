@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
-import { asymToken, hsToken, testKeys } from '../unit/auth-test-helpers.js';
+import { asymToken, hsToken, testKeys } from '../support/tokens.js';
 
 const SECRET = TEST_JWT_SECRET;
 const MEMBER = 'postgrest_test_auth_member';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
-import { b64url, hsToken } from '../unit/auth-test-helpers.js';
+import { b64url, hsToken } from '../support/tokens.js';
 
 const SECRET = TEST_JWT_SECRET;
 const now = () => Math.floor(Date.now() / 1000);

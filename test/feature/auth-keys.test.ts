@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { samples } from '../support/metrics.js';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
-import { type AsymmetricAlg, asymToken, b64url, hsToken, type TestKeyPair, testKeys } from '../unit/auth-test-helpers.js';
+import { type AsymmetricAlg, asymToken, b64url, hsToken, type TestKeyPair, testKeys } from '../support/tokens.js';
 
 const MEMBER = 'postgrest_test_auth_member';
 const ANON = 'postgrest_test_anonymous';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
-import { hsToken } from '../unit/auth-test-helpers.js';
+import { hsToken } from '../support/tokens.js';
 
 const SECRET = TEST_JWT_SECRET;
 const token = (payload: Record<string, unknown>) => hsToken('HS256', SECRET, payload);

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Browser, findChromium } from '../support/chromium.js';
 import { request, startTestServer, type TestServer, testEnv } from '../support/server.js';
-import { hsToken } from '../unit/auth-test-helpers.js';
+import { hsToken } from '../support/tokens.js';
 
 const DOCS = '/_/docs';
 const uiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));

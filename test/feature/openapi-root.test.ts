@@ -6,7 +6,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
 import { VERSION } from '../../src/app/version.js';
 import { request, startTestServer, type TestServer, testEnv } from '../support/server.js';
-import { hsToken } from '../unit/auth-test-helpers.js';
+import { hsToken } from '../support/tokens.js';
 
 const OAS31 = 'application/vnd.oai.openapi+json;version=3.1';
 

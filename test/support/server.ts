@@ -3,7 +3,7 @@
 import { type App, startApp } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observe/log.js';
-import { hsToken } from '../unit/auth-test-helpers.js';
+import { hsToken } from './tokens.js';
 
 export interface TestServer {
   readonly url: string;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AuthConfig, createAuthenticator, extractBearerToken } from '../../src/auth/authenticate.js';
 import { ApiError } from '../../src/errors/api-error.js';
-import { assertApiError, asymToken, hsToken, invalidToken, testKeys } from './auth-test-helpers.js';
+import { assertApiError, asymToken, hsToken, invalidToken, testKeys } from '../support/tokens.js';
 
 const SECRET = 'a-plain-shared-secret-of-32-chars';
 const NOW = 1_700_000_000;
@@ -47,7 +47,8 @@ describe('createAuthenticator', () => {
   it('takes the role from the token and sets it in the claims', async () => {
     const auth = createAuthenticator(BASE);
     const result = await auth.authenticate(bearer({ role: 'alice', sub: '42', exp: NOW + 60 }), NOW);
-    assert.deepEqual(result, { role: 'alice', claims: { role: 'alice', sub: '42', exp: NOW + 60 }, authenticated: true });
+    const claimsJson = JSON.stringify({ role: 'alice', sub: '42', exp: NOW + 60 });
+    assert.deepEqual(result, { role: 'alice', claims: { role: 'alice', sub: '42', exp: NOW + 60 }, claimsJson, authenticated: true });
   });
 
   it('falls back to the anonymous role when the token has no role claim, keeping its claims', () => {
@@ -55,6 +56,7 @@ describe('createAuthenticator', () => {
     assert.deepEqual(auth.authenticateSync(bearer({ sub: '42' }), NOW), {
       role: 'web_anon',
       claims: { sub: '42', role: 'web_anon' },
+      claimsJson: '{"sub":"42","role":"web_anon"}',
       authenticated: false,
     });
     assert.deepEqual(auth.authenticateSync(bearer({}), NOW).claims, { role: 'web_anon' });

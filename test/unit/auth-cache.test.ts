@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAuthenticator } from '../../src/auth/authenticate.js';
 import { SieveCache } from '../../src/auth/cache.js';
-import { assertApiError, hsToken, invalidToken } from './auth-test-helpers.js';
+import { assertApiError, hsToken, invalidToken } from '../support/tokens.js';
 
 function cacheOf(max: number): { cache: SieveCache<string>; get: (k: string) => string; loads: string[] } {
   const cache = new SieveCache<string>(max);
@@ -117,6 +117,18 @@ describe('JWT cache in the authenticator', () => {
     auth.authenticateSync(header, NOW);
     auth.authenticateSync(header, NOW);
     assert.deepEqual(auth.cacheStats(), { requests: 2, hits: 1, evictions: 0, size: 1, maxEntries: 10 });
+  });
+
+  it('shares one result, with its claims JSON, per cached token; each token keeps its own', () => {
+    const auth = make(10);
+    const header = `Bearer ${hsToken('HS256', SECRET, { role: 'r', sub: 'a' })}`;
+    const first = auth.authenticateSync(header, NOW);
+    assert.equal(auth.authenticateSync(header, NOW), first);
+    assert.equal(first.claimsJson, '{"role":"r","sub":"a"}');
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.claims));
+    const other = auth.authenticateSync(`Bearer ${hsToken('HS256', SECRET, { role: 's', sub: 'b' })}`, NOW);
+    assert.equal(other.claimsJson, '{"role":"s","sub":"b"}');
+    assert.equal(other.role, 's');
   });
 
   it('never caches a token that fails signature checks', () => {

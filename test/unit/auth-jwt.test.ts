@@ -10,7 +10,7 @@ import { validateClaims } from '../../src/auth/jwt-claims.js';
 import { buildKeySet, type KeySet } from '../../src/auth/keys.js';
 import {
   type AsymmetricAlg, assertApiError, asymToken, b64url, type ExpectedError, hsToken, invalidToken, makeToken, testKeys,
-} from './auth-test-helpers.js';
+} from '../support/tokens.js';
 
 const SECRET = 'a-plain-shared-secret-of-32-chars';
 const NOW = 1_700_000_000;

@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decodeJwt } from '../../src/auth/jwt.js';
 import { buildKeySet, type KeySet } from '../../src/auth/keys.js';
-import { assertApiError, asymToken, hsToken, invalidToken, testKeys } from './auth-test-helpers.js';
+import { assertApiError, asymToken, hsToken, invalidToken, testKeys } from '../support/tokens.js';
 
 const SECRET = 'a-plain-shared-secret-of-32-chars';
 

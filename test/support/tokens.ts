@@ -1,4 +1,4 @@
-// Test-only helpers for the auth unit tests: build compact JWS tokens (well-formed or deliberately broken)
+// Test helpers for tokens: build compact JWS tokens (well-formed or deliberately broken)
 // with node:crypto keys generated at test time. Not a test file itself; nothing here is used by src/.
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
