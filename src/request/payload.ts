@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { pgrst102InvalidBody } from '../errors/catalogue.js';
 import { type BodyMediaType, MT, toMime } from './media-type.js';
 import { csvToJson, utf8ErrorText } from './payload-csv.js';
+import { scanJson } from './json-scan.js';
 import { compareCodePoints } from '../text/compare.js';
 import { hexDigitValue } from '../text/hex.js';
 
@@ -91,70 +92,27 @@ function rawJson(body: Buffer, columns: readonly string[]): Payload {
   return { kind: 'raw-json', json: body.toString('utf8'), keys: sortedKeys(columns), isArray: body[i] !== 123 };
 }
 
-// A `\uD8xx`–`\uDFxx` escape somewhere in the text: only then can JSON.parse produce a lone surrogate.
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const LONE_SURROGATE = /\p{Cs}/u;
-
-type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
-type JsonObject = { readonly [k: string]: Json };
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * A JSON body: an object is one row, an array of objects with identical key sets is many rows, an empty array or any
  * scalar is no rows (`[]`). Invalid JSON — including bytes that are not UTF-8 and escapes that leave a lone surrogate,
  * which PostgREST's JSON parser also rejects — is "Empty or invalid json"; an array whose elements are not all objects
- * with the first element's keys is "All object keys must match".
+ * with the first element's keys is "All object keys must match". The body is scanned, not parsed (json-scan.ts).
  */
 function parseJsonBody(body: Buffer): Payload {
   if (!isUtf8(body)) throw pgrst102InvalidBody(INVALID_JSON);
-  const text = body.toString('utf8');
-  let value: Json;
-  try {
-    value = JSON.parse(text) as Json;
-  } catch {
-    throw pgrst102InvalidBody(INVALID_JSON);
+  const scan = scanJson(body);
+  switch (scan.kind) {
+    case 'invalid':
+      throw pgrst102InvalidBody(INVALID_JSON);
+    case 'keys-mismatch':
+      throw pgrst102InvalidBody(KEYS_MISMATCH);
+    case 'no-rows':
+      return { kind: 'json', json: EMPTY_ARRAY_JSON, keys: NO_KEYS, isArray: true, rowCount: 0 };
+    case 'object':
+      return { kind: 'json', json: body.toString('utf8'), keys: sortedKeys(scan.keys), isArray: false, rowCount: 1 };
+    case 'rows':
+      return { kind: 'json', json: body.toString('utf8'), keys: sortedKeys(scan.keys), isArray: true, rowCount: scan.rowCount };
   }
-  if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) throw pgrst102InvalidBody(INVALID_JSON);
-  if (isObject(value)) return { kind: 'json', json: text, keys: sortedKeys(Object.keys(value)), isArray: false, rowCount: 1 };
-  if (!Array.isArray(value)) return emptyArray();
-  const rows = value as readonly Json[];
-  const first = rows[0];
-  if (first === undefined) return emptyArray();
-  if (!isObject(first)) throw pgrst102InvalidBody(KEYS_MISMATCH);
-  const firstKeys = Object.keys(first);
-  const keySet = new Set(firstKeys);
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r];
-    if (!isObject(row)) throw pgrst102InvalidBody(KEYS_MISMATCH);
-    let count = 0;
-    for (const k in row) {
-      if (!keySet.has(k)) throw pgrst102InvalidBody(KEYS_MISMATCH);
-      count++;
-    }
-    if (count !== firstKeys.length) throw pgrst102InvalidBody(KEYS_MISMATCH);
-  }
-  return { kind: 'json', json: text, keys: sortedKeys(firstKeys), isArray: true, rowCount: rows.length };
-}
-
-function emptyArray(): Payload {
-  return { kind: 'json', json: EMPTY_ARRAY_JSON, keys: NO_KEYS, isArray: true, rowCount: 0 };
-}
-
-function hasLoneSurrogate(value: Json): boolean {
-  const stack: Json[] = [value];
-  for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
-    if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) return true;
-    } else if (Array.isArray(v)) {
-      for (const item of v as readonly Json[]) stack.push(item);
-    } else if (isObject(v)) {
-      for (const k of Object.keys(v)) {
-        if (LONE_SURROGATE.test(k)) return true;
-        stack.push(v[k] as Json);
-      }
-    }
-  }
-  return false;
 }
 
 /**
