@@ -234,7 +234,7 @@ class FirstRow {
   }
 }
 
-/** Where a row is compared with the first: still the same names, or -1 (this row or an earlier one differed). */
+/** Whether every row so far named the members of the first one (false from the first that did not). */
 interface RowCheck {
   ok: boolean;
 }
