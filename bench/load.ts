@@ -82,6 +82,9 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
  * One request, timing until the last body byte; the body is counted and dropped, but for its first chunk: a GraphQL
  * answer that begins with errors is a failure even with status 200 (as under load).
  */
+// How a GraphQL response with errors begins (PostGraphile answers 200 with them).
+const GRAPHQL_ERRORS = Buffer.from('{"errors":[');
+
 function timedRequest(base: string, r: Req): Promise<{ ms: number; status: number; bytes: number; graphqlError: boolean }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -90,7 +93,7 @@ function timedRequest(base: string, r: Req): Promise<{ ms: number; status: numbe
       let bytes = 0;
       let graphqlError = false;
       res.on('data', (c: Buffer) => {
-        if (bytes === 0) graphqlError = c.toString('utf8', 0, 64).startsWith('{"errors":[');
+        if (bytes === 0) graphqlError = c.subarray(0, GRAPHQL_ERRORS.length).equals(GRAPHQL_ERRORS);
         bytes += c.length;
       });
       res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, bytes, graphqlError }));
