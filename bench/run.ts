@@ -12,6 +12,7 @@ import { fetchSample, runLoad, runSequential } from './load.js';
 import { type PostgraphileSetup, preparePostgraphile } from './postgraphile-target.js';
 import { cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
 import { type CheckRecord, formatSummary, type PostgraphileAbsence, type RunRecord, summarise } from './report.js';
+import { formatScaling, type ScalingResult, timeScaling } from './scaling.js';
 import { judgeResponse, notApplicable, Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
 import { demoDirOf, READY_TARGET_MS, type ReadyTiming, SCHEMA_CACHE_TARGET_MS, type SchemaCacheTiming, serverEntries, timeReady, timeSchemaCache } from './startup.js';
 
@@ -45,6 +46,8 @@ const config = {
   /** tsx: run src/ through tsx (always current); dist: the built bin/postgrest-ts.js (run `npm run build` first). */
   server: process.env.BENCH_SERVER === 'dist' ? 'dist' : 'tsx',
   only: list('BENCH_SCENARIOS'),
+  /** The load scenario the multi-worker comparison runs (BENCH_SKIP=scaling leaves it out). */
+  scalingScenario: process.env.BENCH_SCALING_SCENARIO || 'pk',
   skip: new Set(list('BENCH_SKIP') ?? []),
   skipFailed: process.env.BENCH_SKIP_FAILED === '1',
   strict: process.env.BENCH_STRICT === '1',
@@ -96,27 +99,30 @@ interface Targets {
   postgraphile: PostgraphileSetup | undefined;
 }
 
+/** Spawns postgrest-ts on `port`, with `server-workers` when `workers` is given (else the default: one process). */
+function startOurs(ds: DatasetInfo, port: number, workers?: number): Promise<ServerProcess> {
+  return spawnServer({
+    name: 'postgrest-ts',
+    args: serverArgs,
+    cwd: ROOT,
+    env: childEnv({
+      PGRST_DB_URI: ds.authenticatorUri,
+      PGRST_DB_SCHEMAS: SCHEMA,
+      PGRST_DB_ANON_ROLE: ROLES.anon,
+      PGRST_DB_POOL: String(config.pool),
+      PGRST_SERVER_HOST: '127.0.0.1',
+      PGRST_SERVER_PORT: String(port),
+      PGRST_LOG_LEVEL: 'crit',
+      ...(workers === undefined ? {} : { PGRST_SERVER_WORKERS: String(workers) }),
+    }),
+    url: `http://127.0.0.1:${port}`,
+    probePath: '/',
+  });
+}
+
 async function startTargets(ds: DatasetInfo, freePort: () => Promise<number>): Promise<Targets> {
   const pPort = await freePort();
-  const start: Targets['start'] = {
-    'postgrest-ts': () =>
-      spawnServer({
-        name: 'postgrest-ts',
-        args: serverArgs,
-        cwd: ROOT,
-        env: childEnv({
-          PGRST_DB_URI: ds.authenticatorUri,
-          PGRST_DB_SCHEMAS: SCHEMA,
-          PGRST_DB_ANON_ROLE: ROLES.anon,
-          PGRST_DB_POOL: String(config.pool),
-          PGRST_SERVER_HOST: '127.0.0.1',
-          PGRST_SERVER_PORT: String(pPort),
-          PGRST_LOG_LEVEL: 'crit',
-        }),
-        url: `http://127.0.0.1:${pPort}`,
-        probePath: '/',
-      }),
-  };
+  const start: Targets['start'] = { 'postgrest-ts': () => startOurs(ds, pPort) };
   const bPort = await freePort();
   start.baseline = () =>
     spawnServer({
@@ -367,6 +373,28 @@ async function main(): Promise<number> {
         }
       }
     }
+    let scaling: ScalingResult | { error: string } | undefined;
+    if (!config.skip.has('scaling')) {
+      const sc = allScenarios(ds).find((s) => s.id === config.scalingScenario && s.kind === 'load' && !s.writesRows);
+      try {
+        if (!sc) throw new Error(`BENCH_SCALING_SCENARIO=${config.scalingScenario} is not a read load scenario`);
+        // The other targets stay up but idle; each postgrest-ts here is a fresh process on a port of its own.
+        scaling = await timeScaling({
+          scenario: sc,
+          start: async (workers) => startOurs(ds, await freePort(), workers),
+          many: Math.max(2, availableParallelism()),
+          rounds: config.rounds,
+          durationS: config.durationS,
+          warmupS: Math.max(1, config.warmupS),
+          connections: config.connections,
+          postmaster,
+          log,
+        });
+      } catch (err) {
+        scaling = { error: (err as Error).message.split('\n')[0]! };
+        log(`scaling: FAILED: ${scaling.error}`);
+      }
+    }
     const summary = summarise(list, records, checks, targets.postgraphileAbsent);
     const peakLoad = Math.max(loadBefore[0]!, loadavg()[0]!, ...records.map((r) => r.load1 ?? 0));
     const busy = peakLoad > availableParallelism() * 1.25;
@@ -387,11 +415,13 @@ async function main(): Promise<number> {
       ready,
       checks,
       summary,
+      scaling,
       records,
     };
     mkdirSync(dirname(config.resultsFile), { recursive: true });
     writeFileSync(config.resultsFile, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`${summaryText}\n`);
+    if (scaling) process.stdout.write(`\n${'error' in scaling ? `multi-worker scaling: FAILED: ${scaling.error}` : formatScaling(scaling, availableParallelism())}\n`);
     printStartup(schemaCache, ready, servers);
     process.stdout.write(`\nload average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} CPUs)\n`);
     if (busy) {
