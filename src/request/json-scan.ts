@@ -44,21 +44,31 @@ const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 // fall back to slower element access for the whole function.
 
 function skipSpace(buf: Uint8Array, i: number, n: number): number {
-  while (i < n && isSpace(buf[i] as number)) i++;
+  while (i < n) {
+    const c = buf[i] as number;
+    if (c > 0x20 || !isSpace(c)) break;
+    i++;
+  }
   return i;
 }
 
+// 1: a quote ends the string, 2: a backslash starts an escape, 3: a control character is not allowed.
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 3;
+STRING_STOP[QUOTE] = 1;
+STRING_STOP[BACKSLASH] = 2;
+
 /** The index after the string whose opening quote is at `i`, or -1. */
 function stringEnd(buf: Uint8Array, i: number, n: number): number {
-  for (i++; i < n; i++) {
-    const c = buf[i] as number;
-    if (c === QUOTE) return i + 1;
-    if (c === BACKSLASH) {
-      i = escapeEnd(buf, i, n) - 1;
-      if (i < 0) return -1;
-    } else if (c < 0x20) return -1;
+  i++;
+  for (;;) {
+    let stop = 0;
+    while (i < n && (stop = STRING_STOP[buf[i] as number] as number) === 0) i++;
+    if (stop === 1) return i + 1;
+    if (stop !== 2) return -1;
+    i = escapeEnd(buf, i, n);
+    if (i < 0) return -1;
   }
-  return -1;
 }
 
 const SIMPLE_ESCAPES = new Uint8Array(128);
@@ -270,7 +280,11 @@ function rowEnd(buf: Uint8Array, i: number, n: number, first: FirstRow, recordin
     count++;
     i = skipSpace(buf, i, n);
     if (i >= n || buf[i] !== COLON) return -1;
-    i = valueEnd(buf, skipSpace(buf, i + 1, n), n);
+    i = skipSpace(buf, i + 1, n);
+    if (i >= n) return -1;
+    const c = buf[i] as number;
+    // the common scalars directly, anything else through valueEnd
+    i = c === QUOTE ? stringEnd(buf, i, n) : isDigit(c) ? numberEnd(buf, i, n) : valueEnd(buf, i, n);
     if (i < 0) return -1;
     i = skipSpace(buf, i, n);
     if (i >= n) return -1;
