@@ -1,6 +1,7 @@
 // The running application's state: an atomically swapped snapshot {config, schema cache, authenticator} plus the pool,
 // the reloads (schema, config, in-database config; debounced) and the recovery loop that reconnects after the
 // database goes away. Requests read one snapshot each; nothing here builds SQL for requests.
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { AUTH_FIELDS, type Authenticator, createAuthenticator } from '../auth/authenticate.js';
 import { applyDbSettings } from '../config/load.js';

@@ -1,6 +1,7 @@
 // THE request pipeline: RawRequest → CORS → auth → ApiRequest → plan (schema cache) → SQL → transaction → response,
 // then the cross-cutting headers (CORS, trace, Server-Timing) and the access log. Each stage lives in its own module;
 // this file only sequences them and turns any failure into an error response.
+import { performance } from 'node:perf_hooks';
 import type { AppState, Snapshot } from '../app/state.js';
 import type { AuthResult } from '../auth/authenticate.js';
 import type { TxResult, TxScript } from '../db/execute.js';
