@@ -16,7 +16,7 @@ import type { Plan } from '../plan/types.js';
 import { type ApiRequest, requestMaps } from '../request/api-request.js';
 import { bodyMediaType, parseContentType } from '../request/media-type.js';
 import { type Payload, parsePayload } from '../request/payload.js';
-import { canonicalQueryString, decodeAsciiComponent, splitQueryString } from '../request/query-string.js';
+import { canonicalQueryString, decodeAsciiComponent, splitQueryString, urlEncodeText } from '../request/query-string.js';
 import type { RawRequest } from './types.js';
 
 /** A body read as JSON: an object or an array of objects (one parameter), or no rows. */
@@ -41,13 +41,24 @@ export interface Built {
 }
 
 interface Entry {
-  /** The first request of the shape: its query's values are that request's; a read's `canonical` is redone per hit. */
+  /** The first request of the shape: its query's values are that request's; a read's `canonical` is made per hit. */
   readonly request: ApiRequest;
   readonly plan: Plan;
   /** The compiled main statement; the parameters the slots fill are left null. */
   readonly main: Statement;
   /** [masked value's index (URL order), index of a parameter in `main.values` holding it]; a value may fill several. */
   readonly slots: readonly (readonly [number, number])[];
+  /** A read's canonical query string with its masked values left out (undefined: redone from the URL per hit). */
+  readonly canonical?: CanonicalTemplate | undefined;
+}
+
+/**
+ * A canonical query string as `parts[0] + enc(values[order[0]]) + parts[1] + ...`: the pairs are sorted by key alone,
+ * so only the masked values (ASCII, percent-encoded character by character) change between requests of a shape.
+ */
+interface CanonicalTemplate {
+  readonly parts: readonly string[];
+  readonly order: readonly number[];
 }
 
 const MASKED_OPS = ['eq.', 'neq.', 'gt.', 'gte.', 'lt.', 'lte.'];
@@ -234,12 +245,46 @@ export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest): Recal
   const request: ApiRequest = {
     ...entry.request,
     // only a read's response names its query (Content-Location)
-    query: entry.plan.kind === 'read' ? { ...entry.request.query, canonical: canonicalQueryString(splitQueryString(raw.rawQuery)) } : entry.request.query,
+    query: entry.plan.kind === 'read' ? { ...entry.request.query, canonical: canonicalOf(entry, shape, raw) } : entry.request.query,
     headers: maps.headers,
     cookies: maps.cookies,
     body: raw.body,
   };
   return { request, plan: entry.plan, main: { ...entry.main, values } };
+}
+
+/** A read's canonical query string: filled into the entry's template, else worked out from the URL. */
+function canonicalOf(entry: Entry, shape: Shape, raw: RawRequest): string {
+  const t = entry.canonical;
+  if (t === undefined) return canonicalQueryString(splitQueryString(raw.rawQuery));
+  let out = t.parts[0]!;
+  for (let k = 0; k < t.order.length; k++) out += urlEncodeText(shape.values[t.order[k]!]!) + t.parts[k + 1]!;
+  return out;
+}
+
+/**
+ * The canonical query string of the query with `markers` (digits) as its masked values, cut at each marker; undefined
+ * unless every marker is found exactly once.
+ */
+function canonicalTemplate(markedQuery: string, markers: readonly string[]): CanonicalTemplate | undefined {
+  const text = canonicalQueryString(splitQueryString(markedQuery));
+  const parts: string[] = [];
+  const order: number[] = [];
+  let from = 0;
+  for (;;) {
+    let next = -1;
+    let which = -1;
+    for (let m = 0; m < markers.length; m++) {
+      const at = text.indexOf(markers[m]!, from);
+      if (at >= 0 && (next < 0 || at < next)) [next, which] = [at, m];
+    }
+    if (next < 0) break;
+    parts.push(text.slice(from, next));
+    order.push(which);
+    from = next + markers[which]!.length;
+  }
+  parts.push(text.slice(from));
+  return order.length === markers.length && new Set(order).size === markers.length ? { parts, order } : undefined;
 }
 
 /**
@@ -262,7 +307,10 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   const { plan, script } = built;
   if (plan.media.kind === 'plan' || !fixedBefore(script)) return undefined;
   // Nothing masked: the key is the whole request, and what was built serves it again as it is.
-  if (shape.values.length === 0) return { request: built.request, plan, main: script.main, slots: [] };
+  if (shape.values.length === 0) {
+    const canonical = plan.kind === 'read' ? { parts: [built.request.query.canonical], order: [] } : undefined;
+    return { request: built.request, plan, main: script.main, slots: [], canonical };
+  }
   // digits only, so that a marker keeps every masked item's class (filter value or call argument)
   const nonce = String(randomInt(1e9)).padStart(9, '0');
   const urlValues = shape.body ? shape.values.length - 1 : shape.values.length;
@@ -271,7 +319,8 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   const probeBody = shape.body ? Buffer.concat([raw.body, SPACE]) : raw.body;
   if (shape.body) markers.push(probeBody.toString('utf8'));
   const a = script;
-  const b = build(withValues(raw.rawQuery, argsInQuery(raw, shape.body !== undefined), markers), probeBody).script;
+  const probeQuery = withValues(raw.rawQuery, argsInQuery(raw, shape.body !== undefined), markers);
+  const b = build(probeQuery, probeBody).script;
   if (a.readOnly !== b.readOnly || a.isolation !== b.isolation || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
   if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
   for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;
@@ -290,8 +339,9 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
     } else if (!samePrimitive(a.main.values[j], probed)) return undefined;
   }
   if (found.size !== markers.length) return undefined;
+  const canonical = plan.kind === 'read' ? canonicalTemplate(probeQuery, markers.slice(0, urlValues)) : undefined;
   // The entry keeps no body text of the request that taught it (a body can be large).
-  return { request: { ...built.request, body: EMPTY }, plan: shape.body ? withoutBodyText(plan) : plan, main: { ...a.main, values: kept }, slots };
+  return { request: { ...built.request, body: EMPTY }, plan: shape.body ? withoutBodyText(plan) : plan, main: { ...a.main, values: kept }, slots, canonical };
 }
 
 /** The plan without the body text it was built with (only the compiled statement used it). */

@@ -124,6 +124,9 @@ function urlEncode(text: string, bytes: Uint8Array | null): string {
   return out;
 }
 
+/** `urlEncode` of text that was not decoded from bytes (as a masked ASCII value of a cached query shape). */
+export const urlEncodeText = (text: string): string => urlEncode(text, null);
+
 function compareKeys(a: QueryPair, b: QueryPair): number {
   if (a.keyBytes === null && b.keyBytes === null) return compareCodePoints(a.key, b.key);
   return Buffer.compare(a.keyBytes ?? Buffer.from(a.key, 'utf8'), b.keyBytes ?? Buffer.from(b.key, 'utf8'));

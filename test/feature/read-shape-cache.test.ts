@@ -81,6 +81,17 @@ describe('the shape cache serves reads that differ in their values', () => {
     });
   });
 
+  test('Content-Location of a learnt shape: keys sorted, repeated keys merged, each value re-encoded', async () => {
+    const first = await get('/people?team=eq.red&select=id&id=gt.1&id=lt.9&name=neq.zz');
+    assert.equal(first.headers.get('content-location'), '/people?id=gt.1,lt.9&name=neq.zz&select=id&team=eq.red');
+    await expectHits(2, async () => {
+      const r = await get('/people?team=eq.a+b&select=id&id=gt.0&id=lt.7&name=neq.x%2Ay%2C%3A');
+      assert.equal(r.headers.get('content-location'), '/people?id=gt.0,lt.7&name=neq.x%2Ay%2C%3A&select=id&team=eq.a%20b');
+      const s = await get('/people?team=eq.%62lue&select=id&id=gt.10&id=lt.200&name=neq.');
+      assert.equal(s.headers.get('content-location'), '/people?id=gt.10,lt.200&name=neq.&select=id&team=eq.blue');
+    });
+  });
+
   test('HEAD of a learnt shape answers headers only', async () => {
     await get('/people?id=eq.1&select=name', {}, 'HEAD');
     const r = await expectHits(1, () => get('/people?id=eq.2&select=name', {}, 'HEAD'));
