@@ -62,8 +62,9 @@ STRING_STOP[BACKSLASH] = 2;
 function stringEnd(buf: Uint8Array, i: number, n: number): number {
   i++;
   for (;;) {
-    let stop = 0;
-    while (i < n && (stop = STRING_STOP[buf[i] as number] as number) === 0) i++;
+    while (i < n && STRING_STOP[buf[i] as number] === 0) i++;
+    if (i >= n) return -1;
+    const stop = STRING_STOP[buf[i] as number];
     if (stop === 1) return i + 1;
     if (stop !== 2) return -1;
     i = escapeEnd(buf, i, n);
