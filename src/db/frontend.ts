@@ -30,10 +30,13 @@ const valueSize = (v: string | Buffer | null): number => (v === null ? 0 : typeo
 export function frontendMessages(statements: readonly FrontendStatement[]): Buffer {
   let size = SYNC_SIZE;
   const nameSizes: number[] = [];
+  const textSizes: number[] = [];
   for (const st of statements) {
     const nameSize = Buffer.byteLength(st.name);
+    const textSize = st.text === undefined ? 0 : Buffer.byteLength(st.text);
     nameSizes.push(nameSize);
-    if (st.text !== undefined) size += 1 + 4 + nameSize + 1 + Buffer.byteLength(st.text) + 1 + 2;
+    textSizes.push(textSize);
+    if (st.text !== undefined) size += 1 + 4 + nameSize + 1 + textSize + 1 + 2;
     // portal name (empty), statement name, format codes, values, one result format code
     size += 1 + 4 + 1 + nameSize + 1 + 2 + 2 * st.values.length + 2 + 2 + 2;
     for (const v of st.values) size += 4 + valueSize(v);
@@ -51,7 +54,7 @@ export function frontendMessages(statements: readonly FrontendStatement[]): Buff
     const st = statements[i]!;
     const nameSize = nameSizes[i]!;
     if (st.text !== undefined) {
-      const textSize = Buffer.byteLength(st.text);
+      const textSize = textSizes[i]!;
       buf[at] = PARSE;
       buf.writeInt32BE(4 + nameSize + 1 + textSize + 1 + 2, at + 1);
       at += 5;
