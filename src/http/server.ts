@@ -181,6 +181,18 @@ function write(res: ServerResponse, r: ApiResponse, common: Readonly<Record<stri
   } else if (r.body === null || isHead) {
     res.end();
   } else {
-    res.end(r.body);
+    res.end(typeof r.body === 'string' && hasWideValue(headers) ? Buffer.from(r.body, 'utf8') : r.body);
   }
+}
+
+const WIDE = /[^\x00-\x7f]/;
+
+/**
+ * Whether a header value holds a character beyond ASCII: raw bytes as latin1 characters (a non-ASCII relation name in
+ * Content-Location or Location, a function's response.headers). node:http writes headers as latin1, except when it
+ * joins them to a string body: then both go out in the body's encoding (UTF-8), which would encode those bytes twice.
+ */
+function hasWideValue(headers: readonly string[]): boolean {
+  for (let i = 1; i < headers.length; i += 2) if (WIDE.test(headers[i]!)) return true;
+  return false;
 }

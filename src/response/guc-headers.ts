@@ -1,6 +1,7 @@
 // The `response.headers` and `response.status` settings a statement may leave behind, turned into HTTP as PostgREST
 // does (PGRST111/PGRST112 when malformed). Pure.
 import { pgrst111GucHeaders, pgrst112GucStatus } from '../errors/catalogue.js';
+import { headerBytes } from '../text/header-bytes.js';
 
 /** Headers from `response.headers`: a JSON array of single-key objects with string values. */
 export function gucHeaders(text: string | null | undefined): [string, string][] {
@@ -17,7 +18,8 @@ export function gucHeaders(text: string | null | undefined): [string, string][] 
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw pgrst111GucHeaders();
     const entries = Object.entries(item as Record<string, unknown>);
     if (entries.length !== 1 || typeof entries[0]![1] !== 'string') throw pgrst111GucHeaders();
-    out.push([entries[0]![0], entries[0]![1] as string]);
+    // the value goes out as its UTF-8 bytes, as PostgREST sends it
+    out.push([entries[0]![0], headerBytes(entries[0]![1] as string)]);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // The `Location` header of a single-row insert: `/<relation>?<pk>=eq.<value>&...` from the key/value pairs SQL
 // rendered for the inserted row. Pure.
+import { headerBytes } from '../text/header-bytes.js';
 
 /** Percent-encodes UTF-8 bytes of a query-string part, keeping only `A-Z a-z 0-9 - _ . ~` (upper-case hex). */
 export function encodeQueryPart(text: string): string {
@@ -21,5 +22,5 @@ export function locationHeader(relation: string, pairs: string | null): string |
   const parsed = JSON.parse(pairs) as readonly (readonly [string, string | null])[];
   if (parsed.length === 0) return undefined;
   const query = parsed.map(([k, v]) => `${encodeQueryPart(k)}=${encodeQueryPart(v === null ? 'is.null' : `eq.${v}`)}`).join('&');
-  return `/${Buffer.from(relation, 'utf8').toString('latin1')}?${query}`;
+  return `/${headerBytes(relation)}?${query}`;
 }

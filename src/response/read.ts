@@ -10,6 +10,7 @@ import { contentTypeHeader, type MediaType } from '../request/media-type.js';
 import { appliedPreferences, preferenceAppliedHeader } from '../request/preferences.js';
 import { outOfBoundsError, rangeStatusHeader } from '../request/range.js';
 import { gucHeaders, gucStatus } from './guc-headers.js';
+import { headerBytes } from '../text/header-bytes.js';
 import { varyHeader } from './options.js';
 
 /** The main statement's single row, every column as text. */
@@ -45,14 +46,11 @@ export function addVary(headers: Record<string, string>): void {
 export function locationPath(req: Pick<ApiRequest, 'target' | 'path'>): string {
   if (req.target.kind !== 'relation') return req.path;
   const name = req.target.name;
-  let plain = true;
-  for (let i = 0; i < name.length && plain; i++) {
+  for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    plain = c >= 0x20 && c < 0x7f;
+    if (c < 0x20 || c === 0x7f) return req.path;
   }
-  if (plain) return `/${name}`;
-  if (/[\u0000-\u001f\u007f]/.test(name)) return req.path;
-  return `/${Buffer.from(name, 'utf8').toString('latin1')}`;
+  return `/${headerBytes(name)}`;
 }
 
 const BYTEA = 17;

@@ -222,6 +222,13 @@ describe('headers of a read', () => {
     assert.equal(r.headers.get('content-location'), '/Order Items?limit=1');
   });
 
+  test('Content-Location of a non-ASCII relation name carries its UTF-8 bytes unescaped', async () => {
+    const r = await request(srv.url, `/${encodeURIComponent('Ünicode Tâble')}?limit=1`);
+    assert.equal(r.status, 200, r.text);
+    // a header's bytes read one character per byte
+    assert.equal(r.headers.get('content-location'), `/${Buffer.from('Ünicode Tâble', 'utf8').toString('latin1')}?limit=1`);
+  });
+
   test('Vary, no Content-Profile with one schema, no Preference-Applied without preferences', async () => {
     const r = await request(srv.url, '/items?id=eq.1');
     assert.equal(r.headers.get('vary'), 'Accept, Prefer, Range');

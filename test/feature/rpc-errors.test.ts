@@ -84,6 +84,15 @@ describe('response settings set by functions', () => {
     assert.equal(set.headers.get('x-boxes'), 'many');
   });
 
+  test('a non-ASCII header value goes out as its UTF-8 bytes, with or without a body', async () => {
+    // a header's bytes read one character per byte
+    const expected = Buffer.from('héllo ☃', 'utf8').toString('latin1');
+    for (const r of [await get('/rpc/wide_headers'), await request(srv.url, '/rpc/wide_headers', { method: 'HEAD' })]) {
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('x-greeting'), expected);
+    }
+  });
+
   test('response.status overrides the status, also of a void function', async () => {
     const r = await get('/rpc/teapot');
     assert.equal(r.status, 418);
