@@ -78,13 +78,13 @@ export interface SequentialResult {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
+// How a GraphQL response with errors begins (PostGraphile answers 200 with them).
+const GRAPHQL_ERRORS = Buffer.from('{"errors":[');
+
 /**
  * One request, timing until the last body byte; the body is counted and dropped, but for its first chunk: a GraphQL
  * answer that begins with errors is a failure even with status 200 (as under load).
  */
-// How a GraphQL response with errors begins (PostGraphile answers 200 with them).
-const GRAPHQL_ERRORS = Buffer.from('{"errors":[');
-
 function timedRequest(base: string, r: Req): Promise<{ ms: number; status: number; bytes: number; graphqlError: boolean }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();

@@ -1,10 +1,9 @@
 // Feature tests of read errors: PostgREST's error shape and headers, the PGRST codes a read can raise, PostgreSQL errors
 // passed through, the SQLSTATE → HTTP status table (raised row by row from test.failures), and client-error-verbosity.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { adminQuery } from '../support/db.js';
-import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
+import { request, roleToken, startTestServer, type TestServer } from '../support/server.js';
 
 let srv: TestServer;
 let minimal: TestServer;
@@ -21,14 +20,6 @@ after(async () => {
 });
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
-const SECRET = TEST_JWT_SECRET;
-
-/** An HS256 JWT for the test server's secret. */
-function jwt(claims: Record<string, unknown>): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
-}
 
 const pgError = (code: string, message: string, details: unknown = null, hint: string | null = null) => ({ code, message, details, hint });
 
@@ -199,14 +190,14 @@ describe('PostgreSQL errors of a read', () => {
   });
 
   test('an authenticated permission error is 403', async () => {
-    const r = await request(srv.url, '/items', { headers: { Authorization: `Bearer ${jwt({ role: 'Postgrest_Test_MixedCase' })}` } });
+    const r = await request(srv.url, '/items', { headers: { Authorization: `Bearer ${roleToken('Postgrest_Test_MixedCase')}` } });
     assert.equal(r.status, 403);
     assert.deepEqual(r.json(), pgError('42501', 'permission denied for schema test'));
     assert.equal(r.headers.get('www-authenticate'), null);
   });
 
   test('an authenticated role that may read the table', async () => {
-    const r = await request(srv.url, '/secret', { headers: { Authorization: `Bearer ${jwt({ role: 'postgrest_test_user' })}` } });
+    const r = await request(srv.url, '/secret', { headers: { Authorization: `Bearer ${roleToken('postgrest_test_user')}` } });
     assert.equal(r.status, 200);
     assert.deepEqual(r.json(), [{ id: 1, value: 'hidden' }]);
   });

@@ -5,21 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type BatchResult, BatchQuery, type BatchStatement } from '../../src/db/batch.js';
+import { decodeFrontend } from '../support/frontend.js';
 
 /** The frontend messages in `bytes`, named as the tests expect them (`parse <name>`, `bind <statement>`, …). */
 function decode(bytes: Buffer): string[] {
-  const out: string[] = [];
-  const cstring = (at: number) => bytes.toString('utf8', at, bytes.indexOf(0, at));
-  for (let at = 0; at < bytes.length; at += 1 + bytes.readInt32BE(at + 1)) {
-    const type = String.fromCharCode(bytes[at]!);
-    if (type === 'P') out.push(`parse ${cstring(at + 5)}`);
-    else if (type === 'B') out.push(`bind ${cstring(bytes.indexOf(0, at + 5) + 1)}`);
-    else if (type === 'D') out.push('describe');
-    else if (type === 'E') out.push('execute');
-    else if (type === 'S') out.push('sync');
-    else out.push(`unexpected ${type}`);
-  }
-  return out;
+  const names = { P: 'parse', B: 'bind', D: 'describe', E: 'execute', S: 'sync' } as const;
+  return decodeFrontend(bytes).map((m) => (m.type === 'P' || m.type === 'B' ? `${names[m.type]} ${m.name}` : names[m.type]));
 }
 
 /** A stand-in for node-postgres's connection that records the messages of each write (one write per batch). */
