@@ -3,6 +3,7 @@
 // A pg Query subclass, so node-postgres's pipeline mode accepts it; results are kept as the text PostgreSQL sent.
 import pg from 'pg';
 import pgUtils from 'pg/lib/utils.js';
+import { BufferPool } from '../text/buffer-pool.js';
 import { type FrontendStatement, frontendMessages } from './frontend.js';
 
 /** One statement of a batch; `name` set means a named prepared statement. */
@@ -31,8 +32,15 @@ interface Connection {
   /** Ours: the row description of each named statement prepared on this connection, once seen. */
   pgrstFields?: Map<string, readonly BatchField[]>;
   submittedNamedStatements: Record<string, string>;
-  readonly stream: { readonly writable: boolean; write(chunk: Buffer): boolean };
+  readonly stream: { readonly writable: boolean; write(chunk: Buffer, done?: () => void): boolean };
 }
+
+/**
+ * Batches of 16 kB to 1 MB (a bulk insert's body and more) are written from reused buffers (see text/buffer-pool.ts),
+ * each given back once the socket has taken it.
+ */
+const BATCHES = new BufferPool(16 * 1024, 1024 * 1024, 2 * 1024 * 1024);
+const takeBatchBuffer = (size: number) => BATCHES.take(size);
 
 interface RowDescription {
   readonly fields: readonly BatchField[];
@@ -95,7 +103,11 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
       const values = st.values.map((v) => prepareValue(v) as string | Buffer | null);
       messages.push({ name, text, values, describe: st.describe !== false && known === undefined });
     }
-    if (connection.stream.writable) connection.stream.write(frontendMessages(messages));
+    if (connection.stream.writable) {
+      const bytes = frontendMessages(messages, takeBatchBuffer);
+      if (bytes.length < BATCHES.minSize) connection.stream.write(bytes);
+      else connection.stream.write(bytes, () => BATCHES.release(bytes));
+    }
     this.#fields = this.#known[0] ?? [];
     return null;
   }

@@ -26,8 +26,8 @@ const SYNC_SIZE = 1 + 4;
 
 const valueSize = (v: string | Buffer | null): number => (v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
 
-/** The batch's messages, ending in Sync. */
-export function frontendMessages(statements: readonly FrontendStatement[]): Buffer {
+/** The batch's messages, ending in Sync, in a buffer from `alloc` (of exactly the size asked). */
+export function frontendMessages(statements: readonly FrontendStatement[], alloc: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
   let size = SYNC_SIZE;
   const nameSizes: number[] = [];
   const textSizes: number[] = [];
@@ -43,7 +43,7 @@ export function frontendMessages(statements: readonly FrontendStatement[]): Buff
     if (st.describe) size += DESCRIBE_SIZE;
     size += EXECUTE_SIZE;
   }
-  const buf = Buffer.allocUnsafe(size);
+  const buf = alloc(size);
   let at = 0;
   const cstring = (text: string, bytes: number) => {
     if (bytes > 0) buf.write(text, at, bytes, 'utf8');

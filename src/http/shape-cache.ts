@@ -4,7 +4,7 @@
 // of digits only (`/rpc/f?id=42`: never a filter); everything else in the URL and every header that steers parsing or
 // planning is part of the key, as are the role and (through one cache per snapshot) the configuration and schema cache.
 // Writes (POST, PATCH, DELETE) are shapes too: a JSON body is read first, and its key set and whether it is an array
-// (all the planner takes from a body besides its text) join the key, the body text being one more value.
+// (all the planner takes from a body besides its text) join the key, the body (its bytes) being one more value.
 //
 // An entry is only made after a second build with marker values (the probe; the body gets a trailing space) shows that
 // the values change nothing but their own parameters: same statement text, same other parameters, every marker found,
@@ -15,20 +15,24 @@ import type { Statement, TxScript } from '../db/execute.js';
 import type { Plan } from '../plan/types.js';
 import { type ApiRequest, requestMaps } from '../request/api-request.js';
 import { bodyMediaType, parseContentType } from '../request/media-type.js';
-import { type Payload, parsePayload } from '../request/payload.js';
+import { type JsonText, type Payload, parsePayload } from '../request/payload.js';
 import { canonicalQueryString, decodeAsciiComponent, splitQueryString, urlEncodeText } from '../request/query-string.js';
 import type { RawRequest } from './types.js';
 
 /** A body read as JSON: an object or an array of objects (one parameter), or no rows. */
 export type JsonPayload = Extract<Payload, { kind: 'json' }>;
 
-/** A request's cache key and the values masked out of it: the URL's in order, then a write's JSON body text. */
+/** A request's cache key and the values masked out of it: the URL's in order, then a write's JSON body. */
 export interface Shape {
   readonly key: string;
+  /** The URL's masked values, in order. */
   readonly values: readonly string[];
-  /** A write's body, read as the planner reads a JSON body (its text is the last value). */
+  /** A write's body, read as the planner reads a JSON body: its `json` is masked value number `values.length`. */
   readonly body?: JsonPayload | undefined;
 }
+
+/** Masked value `i` of a shape: a URL value, or the body's JSON after the last of them. */
+const maskedValue = (shape: Shape, i: number): JsonText | undefined => (i < shape.values.length ? shape.values[i] : shape.body?.json);
 
 /** Runs the request stages for the request with another query string and body (the probe). */
 export type Build = (rawQuery: string, body: Buffer) => Built;
@@ -175,10 +179,7 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
     if (v.includes('\n')) return undefined;
     key += `\n${v}`;
   }
-  if (body !== undefined) {
-    key += `\n${body.isArray ? '[' : '{'}${JSON.stringify([...body.keys])}`;
-    values.push(body.json);
-  }
+  if (body !== undefined) key += `\n${body.isArray ? '[' : '{'}${JSON.stringify([...body.keys])}`;
   return key.length > MAX_KEY ? undefined : { key, values, body };
 }
 
@@ -241,7 +242,7 @@ export function recall(snapshot: Snapshot, shape: Shape, raw: RawRequest): Recal
   if (!entry) return undefined;
   const maps = requestMaps(raw);
   const values = entry.main.values.slice();
-  for (const [i, j] of entry.slots) values[j] = shape.values[i];
+  for (const [i, j] of entry.slots) values[j] = maskedValue(shape, i);
   const request: ApiRequest = {
     ...entry.request,
     // only a read's response names its query (Content-Location)
@@ -307,17 +308,16 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   const { plan, script } = built;
   if (plan.media.kind === 'plan' || !fixedBefore(script)) return undefined;
   // Nothing masked: the key is the whole request, and what was built serves it again as it is.
-  if (shape.values.length === 0) {
+  if (shape.values.length === 0 && shape.body === undefined) {
     const canonical = plan.kind === 'read' ? { parts: [built.request.query.canonical], order: [] } : undefined;
     return { request: built.request, plan, main: script.main, slots: [], canonical };
   }
   // digits only, so that a marker keeps every masked item's class (filter value or call argument)
   const nonce = String(randomInt(1e9)).padStart(9, '0');
-  const urlValues = shape.body ? shape.values.length - 1 : shape.values.length;
-  const markers = shape.values.slice(0, urlValues).map((_, i) => `${nonce}${String(i).padStart(6, '0')}`);
-  // a body with a trailing space: the same keys and form, another text
+  const markers = shape.values.map((_, i) => `${nonce}${String(i).padStart(6, '0')}`);
+  // a body with a trailing space: the same keys and form, other bytes (the probe's JSON is this buffer itself)
   const probeBody = shape.body ? Buffer.concat([raw.body, SPACE]) : raw.body;
-  if (shape.body) markers.push(probeBody.toString('utf8'));
+  const bodyMarker = shape.body ? markers.length : -1;
   const a = script;
   const probeQuery = withValues(raw.rawQuery, argsInQuery(raw, shape.body !== undefined), markers);
   const b = build(probeQuery, probeBody).script;
@@ -329,17 +329,17 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   const kept = a.main.values.slice();
   for (let j = 0; j < a.main.values.length; j++) {
     const probed = b.main.values[j];
-    const m = typeof probed === 'string' ? markers.indexOf(probed) : -1;
+    const m = typeof probed === 'string' ? markers.indexOf(probed) : probed === probeBody ? bodyMarker : -1;
     if (m >= 0) {
       // where a marker went, the real request has its value as it was sent (no transformation to redo per request)
-      if (a.main.values[j] !== shape.values[m]) return undefined;
+      if (a.main.values[j] !== maskedValue(shape, m)) return undefined;
       slots.push([m, j]);
       found.add(m);
       kept[j] = null;
     } else if (!samePrimitive(a.main.values[j], probed)) return undefined;
   }
-  if (found.size !== markers.length) return undefined;
-  const canonical = plan.kind === 'read' ? canonicalTemplate(probeQuery, markers.slice(0, urlValues)) : undefined;
+  if (found.size !== markers.length + (shape.body ? 1 : 0)) return undefined;
+  const canonical = plan.kind === 'read' ? canonicalTemplate(probeQuery, markers) : undefined;
   // The entry keeps no body text of the request that taught it (a body can be large).
   return { request: { ...built.request, body: EMPTY }, plan: shape.body ? withoutBodyText(plan) : plan, main: { ...a.main, values: kept }, slots, canonical };
 }

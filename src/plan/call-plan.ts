@@ -115,10 +115,12 @@ function callArgs(
   const only = routine.params.length === 1 ? routine.params[0] : undefined;
   if (only !== undefined && only.name === '') {
     // The single unnamed parameter takes the raw body, or the text arguments as one JSON object.
-    let value: string | Buffer = json?.json ?? '{}';
-    if (direct !== undefined) value = JSON.stringify(Object.fromEntries([...directValues(routine, direct)].map(([k, v]) => [k, argJson(v)])));
-    else if (payload?.kind === 'raw') value = payload.bytes;
-    return { kind: 'positional', param: only, value };
+    if (direct !== undefined) {
+      const value = JSON.stringify(Object.fromEntries([...directValues(routine, direct)].map(([k, v]) => [k, argJson(v)])));
+      return { kind: 'positional', param: only, value, fromJson: false };
+    }
+    if (payload?.kind === 'raw') return { kind: 'positional', param: only, value: payload.bytes, fromJson: false };
+    return { kind: 'positional', param: only, value: json?.json ?? '{}', fromJson: true };
   }
   const params = routine.params.filter((p) => keys.has(p.name));
   if (params.length === 0) return { kind: 'none' };

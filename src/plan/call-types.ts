@@ -1,6 +1,7 @@
 // The plan of a function call through /rpc: the resolved routine, how its arguments are passed, the read over its
 // result and the transaction it runs in. Types only.
 import type { MediaType } from '../request/media-type.js';
+import type { JsonText } from '../request/payload.js';
 import type { Preferences } from '../request/preferences.js';
 import type { NonnegRange } from '../request/range.js';
 import type { Routine, RoutineParam } from '../schema-cache/types.js';
@@ -33,8 +34,14 @@ export interface DirectArg {
 export type CallArgs =
   | { readonly kind: 'none' }
   | { readonly kind: 'direct'; readonly args: readonly DirectArg[] }
-  | { readonly kind: 'json-body'; readonly json: string; readonly isArray: boolean; readonly params: readonly RoutineParam[] }
-  | { readonly kind: 'positional'; readonly param: RoutineParam; readonly value: string | Buffer };
+  | { readonly kind: 'json-body'; readonly json: JsonText; readonly isArray: boolean; readonly params: readonly RoutineParam[] }
+  | {
+      readonly kind: 'positional';
+      readonly param: RoutineParam;
+      readonly value: string | Buffer;
+      /** The value is JSON text (a JSON body, or `{}` for none): bound as `json` and cast to the parameter's type. */
+      readonly fromJson: boolean;
+    };
 
 /** A call of `routine` and the read of its result. */
 export interface CallPlan {

@@ -1,6 +1,7 @@
 // The plan of a write (POST insert/upsert, PUT, PATCH, DELETE on a table or view): what to write, which rows, what
 // comes back, and what the response must check. Types only.
 import type { MediaType } from '../request/media-type.js';
+import type { JsonText } from '../request/payload.js';
 import type { Filter, LogicTree } from '../request/query-types.js';
 import type { QualifiedIdentifier, Table } from '../schema-cache/types.js';
 import type { CustomHandler } from './media.js';
@@ -22,8 +23,8 @@ export interface PayloadColumn {
 
 /** The request body as one JSON bind parameter. */
 export interface MutateBody {
-  /** The JSON text sent as the single parameter. */
-  readonly json: string;
+  /** The JSON text sent as the single parameter (the body's own bytes when it came as JSON). */
+  readonly json: JsonText;
   /** Whether the JSON is (expected to be) an array of rows rather than one object. */
   readonly isArray: boolean;
   /** The payload's key set (or `columns=`), resolved to columns, in code-point order. */

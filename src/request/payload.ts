@@ -21,14 +21,21 @@ import { hexDigitValue } from '../text/hex.js';
 export type Payload =
   | {
       readonly kind: 'json';
-      readonly json: string;
+      readonly json: JsonText;
       readonly keys: ReadonlySet<string>;
       readonly isArray: boolean;
       readonly rowCount: number;
     }
-  | { readonly kind: 'raw-json'; readonly json: string; readonly keys: ReadonlySet<string>; readonly isArray: boolean }
+  | { readonly kind: 'raw-json'; readonly json: JsonText; readonly keys: ReadonlySet<string>; readonly isArray: boolean }
   | { readonly kind: 'url-encoded'; readonly params: readonly (readonly [string, string])[]; readonly keys: ReadonlySet<string> }
   | { readonly kind: 'raw'; readonly bytes: Buffer | string };
+
+/**
+ * JSON text as a string, or as the request body's own UTF-8 bytes: a JSON body goes to PostgreSQL as the bytes it came
+ * in (a `json` parameter in binary format is its text), so a bulk insert makes no string of its body at all. Those
+ * bytes may be a pooled buffer that is reused once the response is written: nothing may keep them past the request.
+ */
+export type JsonText = string | Buffer;
 
 /** What decides how a body is read besides its media type. */
 export interface PayloadOptions {
@@ -89,7 +96,7 @@ function rawJson(body: Buffer, columns: readonly string[]): Payload {
   if (!isUtf8(body)) throw pgrst102InvalidBody(INVALID_JSON);
   let i = 0;
   while (isJsonSpace(body[i])) i++;
-  return { kind: 'raw-json', json: body.toString('utf8'), keys: sortedKeys(columns), isArray: body[i] !== 123 };
+  return { kind: 'raw-json', json: body, keys: sortedKeys(columns), isArray: body[i] !== 123 };
 }
 
 /**
@@ -109,9 +116,9 @@ function parseJsonBody(body: Buffer): Payload {
     case 'no-rows':
       return { kind: 'json', json: EMPTY_ARRAY_JSON, keys: NO_KEYS, isArray: true, rowCount: 0 };
     case 'object':
-      return { kind: 'json', json: body.toString('utf8'), keys: sortedKeys(scan.keys), isArray: false, rowCount: 1 };
+      return { kind: 'json', json: body, keys: sortedKeys(scan.keys), isArray: false, rowCount: 1 };
     case 'rows':
-      return { kind: 'json', json: body.toString('utf8'), keys: sortedKeys(scan.keys), isArray: true, rowCount: scan.rowCount };
+      return { kind: 'json', json: body, keys: sortedKeys(scan.keys), isArray: true, rowCount: scan.rowCount };
   }
 }
 

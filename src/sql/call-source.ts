@@ -35,7 +35,9 @@ export function callSource(plan: CallPlan): Fragment {
     case 'direct':
       return sql`SELECT pgrst_fn.* FROM ${call(join(args.args.map(directArg), ', '))}`;
     case 'positional': {
-      const value = sql`${param(args.value)}::${catalogType(args.param.type)}`;
+      // JSON text is bound as `json` (a JSON body's bytes are its binary form; jsonb's is not), then cast.
+      const type = catalogType(args.param.type);
+      const value = args.fromJson ? sql`${param(args.value)}::json::${type}` : sql`${param(args.value)}::${type}`;
       return sql`SELECT pgrst_fn.* FROM ${call(value)}`;
     }
     case 'json-body': {

@@ -49,10 +49,11 @@ export function bodySource(body: MutateBody): Fragment {
       : sql`pg_catalog.json_to_record(${json}::json) AS ${BODY}(${defs})`;
   }
   // Keys a row lacks take the column default: the defaults object is merged under each row (jsonb, last key wins).
+  // The parameter stays `json` (the body's bytes are its binary form, not jsonb's) and is cast.
   const defaults = defaultsObject(body.columns);
   return body.isArray
-    ? sql`pg_catalog.jsonb_to_recordset((SELECT pg_catalog.jsonb_agg(${defaults} || _pgrst_row) FROM pg_catalog.jsonb_array_elements(${json}::jsonb) AS _pgrst_row)) AS ${BODY}(${defs})`
-    : sql`pg_catalog.jsonb_to_record(${defaults} || ${json}::jsonb) AS ${BODY}(${defs})`;
+    ? sql`pg_catalog.jsonb_to_recordset((SELECT pg_catalog.jsonb_agg(${defaults} || _pgrst_row) FROM pg_catalog.jsonb_array_elements(${json}::json::jsonb) AS _pgrst_row)) AS ${BODY}(${defs})`
+    : sql`pg_catalog.jsonb_to_record(${defaults} || ${json}::json::jsonb) AS ${BODY}(${defs})`;
 }
 
 /** The value a body column writes: `pgrst_body."col"`, through its `json → domain` parser when it has one. */

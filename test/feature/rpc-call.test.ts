@@ -225,6 +225,16 @@ describe('the single unnamed parameter', () => {
     assert.deepEqual(r.json(), { A: 1, B: [2] });
   });
 
+  test('jsonb receives the whole body, read as jsonb (last duplicate key wins), a large one too, each its own', async () => {
+    for (const extra of ['', 'x'.repeat(40_000), 'y'.repeat(20_000)]) {
+      for (const b of [1, 2]) {
+        const r = await post('/rpc/raw_jsonb', `{"A": 1,   "A": ${b}, "pad": "${extra}"}`);
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.json(), { A: b, pad: extra });
+      }
+    }
+  });
+
   test('a named json parameter does not take the raw body', async () => {
     const r = await post('/rpc/named_json', '{"A": 1, "B": 2}');
     assert.equal(r.status, 404);

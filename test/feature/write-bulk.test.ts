@@ -1,5 +1,7 @@
 // Bulk POST: 10,000 rows as one statement with one parameter in one round trip, and all-or-nothing failures.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { recordQueries } from '../support/queries.js';
 import { startWriteEnv, type WriteEnv } from './write-support.js';
@@ -97,5 +99,67 @@ describe('bulk insert', () => {
     assert.deepEqual(body[0], { id: 50 });
     assert.deepEqual(body[49], { id: 1 });
     assert.equal((await w.rows('SELECT count(*)::int AS n FROM writes.bulk_rows WHERE n IS NULL'))[0]?.['n'], 50);
+  });
+});
+
+// Bodies of 16 kB to 1 MB are read into reused buffers, and the batches carrying them to PostgreSQL are written from
+// reused buffers too (text/buffer-pool.ts): no request may see another's bytes, whatever the order, size or timing.
+describe('large bodies in reused buffers', () => {
+  /** `count` rows from `first`, each with a `val` of `width` characters made of `mark` and non-ASCII text. */
+  const rowsOf = (first: number, count: number, width: number, mark: string) =>
+    Array.from({ length: count }, (_, i) => ({ id: first + i, val: `${mark}é€😀"\\`.padEnd(width, mark), n: i }));
+  const stored = (lo: number, hi: number) => w.rows('SELECT id, val, n FROM writes.bulk_rows WHERE id BETWEEN $1 AND $2 ORDER BY id', [lo, hi]);
+
+  test('bodies of other sizes one after another each write exactly their own rows', async () => {
+    const batches = [rowsOf(1, 400, 100, 'a'), rowsOf(1001, 150, 100, 'b'), rowsOf(2001, 300, 100, 'c'), rowsOf(3001, 2, 10, 'd')];
+    for (const rows of batches) {
+      const body = JSON.stringify(rows);
+      const r = await w.call('POST', '/bulk_rows?select=id,val,n', body, { 'Content-Type': 'application/json', Prefer: 'return=representation' });
+      assert.equal(r.status, 201, body.length.toString());
+      assert.deepEqual(r.json(), rows);
+      assert.deepEqual(await stored(rows[0]!.id, rows[0]!.id + 999), rows);
+    }
+  });
+
+  test('concurrent large bodies do not mix', async () => {
+    const batches = Array.from({ length: 12 }, (_, k) => rowsOf(k * 1000 + 1, 100 + k * 40, 80 + k, String.fromCharCode(97 + k)));
+    const statuses = await Promise.all(batches.map(async (rows) => (await w.call('POST', '/bulk_rows', rows)).status));
+    assert.deepEqual(statuses, batches.map(() => 201));
+    for (const rows of batches) assert.deepEqual(await stored(rows[0]!.id, rows[0]!.id + 999), rows);
+  });
+
+  test('a chunked body without Content-Length, sent in pieces', async () => {
+    const rows = rowsOf(1, 500, 90, 'q');
+    const body = Buffer.from(JSON.stringify(rows));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${w.srv.url}/bulk_rows`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      // cut inside a multi-byte character too: the pieces are joined as bytes
+      const cuts = [0, 7, 10_000, 10_003, 30_001, body.length];
+      for (let i = 1; i < cuts.length; i++) req.write(body.subarray(cuts[i - 1], cuts[i]));
+      req.end();
+    });
+    assert.equal(status, 201);
+    assert.deepEqual(await stored(1, 500), rows);
+  });
+
+  test('a client that goes away mid-body leaves nothing behind for the next request', async () => {
+    const rows = rowsOf(1, 300, 100, 'z');
+    const body = Buffer.from(JSON.stringify(rows));
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(new URL(w.srv.url).port), '127.0.0.1', () => {
+        socket.write(`POST /bulk_rows HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+        socket.write(body.subarray(0, body.length - 100), () => setTimeout(() => socket.destroy(), 50));
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', () => {});
+    });
+    assert.deepEqual(await stored(1, 1000), []);
+    const next = rowsOf(1, 200, 100, 'y');
+    assert.equal((await w.call('POST', '/bulk_rows', next)).status, 201);
+    assert.deepEqual(await stored(1, 1000), next);
   });
 });
