@@ -1,13 +1,13 @@
 // The command line: help, version, example config, dump-config, dump-schema, bad configs, --ready.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer, testEnv } from '../support/server.js';
+import { tempDir } from '../support/temp.js';
 
 const exec = promisify(execFile);
 const entry = new URL('../../src/cli/run.ts', import.meta.url).pathname;
@@ -41,7 +41,7 @@ describe('cli', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /db-uri/);
     assert.match(r.stdout, /db-schemas/);
-    const dir = mkdtempSync(join(tmpdir(), 'pgrst-cli-'));
+    const dir = tempDir('pgrst-cli-');
     const file = join(dir, 'example.conf');
     writeFileSync(file, r.stdout);
     const dumped = await cli([file, '--dump-config']);
@@ -49,7 +49,7 @@ describe('cli', () => {
   });
 
   test('--dump-config shows file values, env overrides and defaults', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgrst-cli-'));
+    const dir = tempDir('pgrst-cli-');
     const file = join(dir, 'my.conf');
     writeFileSync(file, 'db-schemas = "api"\ndb-max-rows = 50\nserver-port = 4000\n# a comment\ndb-anon-role = "$(MY_ANON)"\n');
     const r = await cli([file, '--dump-config'], { PGRST_SERVER_PORT: '5000', MY_ANON: 'web_anon' });
@@ -62,7 +62,7 @@ describe('cli', () => {
   });
 
   test('a bad config file exits non-zero naming the problem', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgrst-cli-'));
+    const dir = tempDir('pgrst-cli-');
     const file = join(dir, 'bad.conf');
     writeFileSync(file, 'db-schemas = "api\n');
     const r = await cli([file]);

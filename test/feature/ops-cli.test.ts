@@ -1,13 +1,13 @@
 // Operations through the real process (`node --import tsx src/cli/run.ts`): log lines at each log-level, log-query,
 // SIGUSR1 / SIGUSR2 reloads, SIGTERM with a request in flight, and db-pool-automatic-recovery = false exiting.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { adminQuery, eventually } from '../support/db.js';
 import { request } from '../support/server.js';
+import { tempDir } from '../support/temp.js';
 import { type Cli, OPSX_URI, opsxEnv, STDERR_PREFIX, spawnCli, uriNamed } from './ops-support.js';
 
 const running: Cli[] = [];
@@ -121,7 +121,7 @@ describe('signals', () => {
   });
 
   test('SIGUSR2 re-reads the config file (db-max-rows, log-level)', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'pgrst-usr2-')), 'postgrest.conf');
+    const file = join(tempDir('pgrst-usr2-'), 'postgrest.conf');
     writeFileSync(file, 'db-max-rows = 2\nlog-level = "crit"\n');
     const { cli, url } = await serve({}, [file], ['PGRST_LOG_LEVEL']);
     assert.equal((await request(url, '/words')).headers.get('content-range'), '0-1/*');

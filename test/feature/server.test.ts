@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../src/embedded/embedded-postgres.js';
 import { request, startTestServer, type TestServer } from '../support/server.js';
+import { tempDir } from '../support/temp.js';
 
 let srv: TestServer;
 before(async () => {
@@ -179,10 +180,9 @@ describe('database unreachable', () => {
 
 describe('unix socket', () => {
   test('server-unix-socket serves the API on a socket file with the configured mode', async () => {
-    const { mkdtempSync, statSync } = await import('node:fs');
+    const { statSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const socket = join(mkdtempSync(join(tmpdir(), 'pgrst-sock-')), 'api.sock');
+    const socket = join(tempDir('pgrst-sock-'), 'api.sock');
     const s = await startTestServer({ PGRST_SERVER_UNIX_SOCKET: socket, PGRST_SERVER_UNIX_SOCKET_MODE: '660' });
     try {
       assert.equal(statSync(socket).mode & 0o777, 0o660);

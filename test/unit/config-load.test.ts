@@ -2,18 +2,18 @@
 // PostgREST's value coercions and fallbacks, app.settings, @file indirection, in-db settings and validation errors.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { IN_DB_NAMES, KEYS } from '../../src/config/keys.js';
 import { applyDbSettings, type LoadOptions, loadConfig } from '../../src/config/load.js';
 import { type AppConfig, defaultConfig } from '../../src/config/types.js';
+import { tempDir } from '../support/temp.js';
 
 const load = (fileText: string | undefined, env: Record<string, string> = {}, extra: Partial<LoadOptions> = {}) =>
   loadConfig({ fileText, env, ...extra });
 const SECRET = 'a-very-long-secret-of-at-least-32-chars';
-const tmp = mkdtempSync(join(tmpdir(), 'pgrst-config-'));
+const tmp = tempDir('pgrst-config-');
 const tmpFile = (name: string, content: string | Buffer): string => {
   const path = join(tmp, name);
   writeFileSync(path, content);
