@@ -109,6 +109,11 @@ export interface PostgraphileSummary extends Comparison {
   readonly unmeasured: boolean;
   /** Scenarios without a PostGraphile equivalent. */
   readonly notApplicable: readonly string[];
+  /**
+   * For scale: the hand-written baseline's throughput over PostGraphile's, geomean over the same scenarios. On a
+   * machine where PostgreSQL and the load generator share the cores, this bounds what any server can reach.
+   */
+  readonly baselineGeomean: number | undefined;
 }
 
 /** Why PostGraphile is absent from a run; `deliberate` when BENCH_SKIP asked for it (then its target is not judged). */
@@ -347,6 +352,17 @@ export function summarise(
       geomeanFlagged: vsGraphile.geomeanFlagged || unmeasured,
       unmeasured,
       notApplicable: naIds,
+      baselineGeomean: geomean(
+        defined(
+          scenarios
+            .filter((s) => vsGraphile.counted.includes(s.id))
+            .map((s) => {
+              const b = s.targets.baseline;
+              const g = s.targets.postgraphile;
+              return b.ok && g.ok && b.rps && g.rps ? b.rps / g.rps : undefined;
+            }),
+        ),
+      ),
     },
     rssFlagged: scenarios.filter((s) => s.rssFlagged).map((s) => s.id),
   };
@@ -446,6 +462,9 @@ export function formatSummary(s: Summary): string {
         `${gg === undefined ? 'n/a' : `${fmt(gg, 2)}×`} — target ≥ ${POSTGRAPHILE_TARGET}×${gg === undefined ? (pg.unmeasured ? '  ⚠ NOT MEASURED' : '') : pg.geomeanFlagged ? '  ⚠ MISSED' : ' ok'}`,
     );
     if (pg.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios (postgrest-ts/postgraphile): ${fmt(pg.geomeanCpuRatio, 2)}×`);
+    if (pg.baselineGeomean !== undefined) {
+      out.push(`  for scale: the hand-written baseline reaches ${fmt(pg.baselineGeomean, 2)}× PostGraphile's throughput on the same scenarios, on this machine`);
+    }
     if (pg.flaggedScenarios.length) out.push(`⚠ scenarios under ${fmt(POSTGRAPHILE_SCENARIO_FLAG, 1)}× postgraphile: ${pg.flaggedScenarios.join(', ')}`);
     if (pg.failed.length) out.push(`✗ postgraphile failed (excluded from its geomean): ${pg.failed.join(', ')}`);
     if (pg.notApplicable.length) out.push(`postgraphile n/a (no equivalent request): ${pg.notApplicable.join(', ')}`);
