@@ -1,6 +1,7 @@
 // Path and method → what the request targets: the root, a relation or a routine, and which schema (profile headers).
 // Pure: no schema cache lookups here; unknown names are the planner's business.
 import { pgrst101RpcMethod, pgrst106InvalidSchema, pgrst117UnsupportedMethod, pgrst125InvalidPath } from '../errors/catalogue.js';
+import { headerText } from '../text/header-bytes.js';
 
 export type Target =
   | { readonly kind: 'root' }
@@ -73,7 +74,10 @@ export function isWrite(a: Action): boolean {
   return a === 'create' || a === 'upsert' || a === 'update' || a === 'delete' || a === 'call';
 }
 
-/** The schema for this request: the profile header if given (must be exposed, else PGRST106), else the first exposed one. */
+/**
+ * The schema for this request: the profile header if given (must be exposed, else PGRST106), else the first exposed one.
+ * The header's bytes are read as UTF-8 (node:http hands them over as latin1 characters), as PostgREST decodes them.
+ */
 export function selectSchema(
   schemas: readonly string[],
   headers: Readonly<Record<string, string | undefined>>,
@@ -81,8 +85,9 @@ export function selectSchema(
 ): { readonly schema: string; readonly negotiated: boolean } {
   const header = isWrite(act) ? headers['content-profile'] : headers['accept-profile'];
   if (header === undefined) return { schema: schemas[0] ?? 'public', negotiated: schemas.length > 1 };
-  if (!schemas.includes(header)) {
-    throw pgrst106InvalidSchema(header, schemas);
+  const profile = headerText(header);
+  if (!schemas.includes(profile)) {
+    throw pgrst106InvalidSchema(profile, schemas);
   }
-  return { schema: header, negotiated: true };
+  return { schema: profile, negotiated: true };
 }

@@ -10,7 +10,7 @@ import type { ApiRequest } from '../request/api-request.js';
 import { contentTypeHeader } from '../request/media-type.js';
 import { appliedPreferences, preferenceAppliedHeader } from '../request/preferences.js';
 import { outOfBoundsError, rangeStatusHeader } from '../request/range.js';
-import { addVary, applyResponseGucs, type ResultRow, readTotal, responseBody } from './read.js';
+import { addProfile, addVary, applyResponseGucs, type ResultRow, readTotal, responseBody } from './read.js';
 
 /** Builds the response of a successful call. */
 export function callResponse(plan: CallPlan, req: ApiRequest, result: TxResult): ApiResponse {
@@ -38,7 +38,7 @@ export function callResponse(plan: CallPlan, req: ApiRequest, result: TxResult):
   }
 
   headers['Content-Type'] = contentTypeHeader(plan.media);
-  if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
+  addProfile(headers, req);
   const status = applyResponseGucs(row, headers, rangeStatus);
   addVary(headers);
   return { status, headers, body: plan.headOnly ? null : responseBody(row, result.main.fields, result.stream?.body) };

@@ -1,9 +1,13 @@
 // The `response.headers` and `response.status` settings a statement may leave behind, turned into HTTP as PostgREST
 // does (PGRST111/PGRST112 when malformed). Pure.
 import { pgrst111GucHeaders, pgrst112GucStatus } from '../errors/catalogue.js';
-import { headerBytes } from '../text/header-bytes.js';
+import { headerBytes, isHeaderName, isHeaderValue } from '../text/header-bytes.js';
 
-/** Headers from `response.headers`: a JSON array of single-key objects with string values. */
+/**
+ * Headers from `response.headers`: a JSON array of single-key objects with string values. A name that is not a token
+ * or a value with a control character (CR, LF, NUL, …; HTAB is fine) is PGRST111 too: node:http would refuse to write
+ * it (and CR/LF would inject headers), so it is caught here, before anything is sent.
+ */
 export function gucHeaders(text: string | null | undefined): [string, string][] {
   if (!text) return [];
   let parsed: unknown;
@@ -18,8 +22,11 @@ export function gucHeaders(text: string | null | undefined): [string, string][] 
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw pgrst111GucHeaders();
     const entries = Object.entries(item as Record<string, unknown>);
     if (entries.length !== 1 || typeof entries[0]![1] !== 'string') throw pgrst111GucHeaders();
+    const [name, given] = entries[0]! as [string, string];
     // the value goes out as its UTF-8 bytes, as PostgREST sends it
-    out.push([entries[0]![0], headerBytes(entries[0]![1] as string)]);
+    const value = headerBytes(given);
+    if (!isHeaderName(name) || !isHeaderValue(value)) throw pgrst111GucHeaders();
+    out.push([name, value]);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { contentTypeHeader } from '../request/media-type.js';
 import { appliedPreferences, type PreferenceAction, preferenceAppliedHeader } from '../request/preferences.js';
 import { contentRangeHeader } from '../request/range.js';
 import { locationHeader } from './mutate-location.js';
-import { addVary, applyResponseGucs, type ResultRow, responseBody } from './read.js';
+import { addProfile, addVary, applyResponseGucs, type ResultRow, responseBody } from './read.js';
 
 /** Builds the response of a successful write. */
 export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResult): ApiResponse {
@@ -48,7 +48,7 @@ export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResu
   let body: ApiResponse['body'] = status === 204 ? null : '';
   if (plan.representation) {
     headers['Content-Type'] = contentTypeHeader(plan.media);
-    if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
+    addProfile(headers, req);
     body = responseBody(row, result.main.fields, result.stream?.body);
   }
   const finalStatus = applyResponseGucs(row, headers, status);

@@ -9,8 +9,8 @@ import type { ApiRequest } from '../request/api-request.js';
 import { contentTypeHeader, type MediaType } from '../request/media-type.js';
 import { appliedPreferences, preferenceAppliedHeader } from '../request/preferences.js';
 import { outOfBoundsError, rangeStatusHeader } from '../request/range.js';
+import { headerBytes, isHeaderValue } from '../text/header-bytes.js';
 import { gucHeaders, gucStatus } from './guc-headers.js';
-import { headerBytes } from '../text/header-bytes.js';
 import { varyHeader } from './options.js';
 
 /** The main statement's single row, every column as text. */
@@ -30,6 +30,16 @@ export function readTotal(plan: { count: ReadRequestPlan['count']; maxRows: numb
 export function applyResponseGucs(row: ResultRow | undefined, headers: Record<string, string>, status: number): number {
   for (const [k, v] of gucHeaders(row?.['response_headers'])) headers[k] = v;
   return gucStatus(row?.['response_status']) ?? status;
+}
+
+/**
+ * `Content-Profile` when the schema was negotiated (several schemas, or a profile header sent): the schema's name as its
+ * UTF-8 bytes, as PostgREST sends it. A name with a control character, which no header may carry, is left out.
+ */
+export function addProfile(headers: Record<string, string>, req: Pick<ApiRequest, 'profileNegotiated' | 'schema'>): void {
+  if (!req.profileNegotiated) return;
+  const value = headerBytes(req.schema);
+  if (isHeaderValue(value)) headers['Content-Profile'] = value;
 }
 
 /** The v16 `Vary` header (the rule lives in options.ts), unless SQL already set one. */
@@ -96,7 +106,7 @@ export function planResponse(media: MediaType, req: ApiRequest, result: TxResult
   let body = '';
   for (const row of result.main.rows as Record<string, unknown>[]) body += `${String(row['QUERY PLAN'] ?? '')}\n`;
   const headers: Record<string, string> = { 'Content-Type': contentTypeHeader(media) };
-  if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
+  addProfile(headers, req);
   addVary(headers);
   return { status: 200, headers, body };
 }
@@ -121,7 +131,7 @@ export function readResponse(
   headers['Content-Range'] = contentRange;
   headers['Content-Location'] = req.query.canonical ? `${locationPath(req)}?${req.query.canonical}` : locationPath(req);
   headers['Content-Type'] = contentTypeHeader(plan.media);
-  if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
+  addProfile(headers, req);
   const applied = preferenceAppliedHeader(appliedPreferences(req.preferences, { kind: 'read' }));
   if (applied) headers['Preference-Applied'] = applied;
 

@@ -9,7 +9,7 @@ import { swagger2Document } from '../openapi/swagger2.js';
 import type { ApiRequest } from '../request/api-request.js';
 import { MT, type MediaType, negotiate } from '../request/media-type.js';
 import type { Routine, SchemaCache, Table } from '../schema-cache/types.js';
-import { addVary } from './read.js';
+import { addProfile, addVary } from './read.js';
 
 /** Which tables and routines the document lists (already filtered by privileges when needed). */
 export interface RootContents {
@@ -44,7 +44,7 @@ export function rootResponse(req: ApiRequest, cache: SchemaCache, config: AppCon
   const headers: Record<string, string> = {
     'Content-Type': asked31 ? OPENAPI31_MIME : 'application/openapi+json; charset=utf-8',
   };
-  if (req.profileNegotiated) headers['Content-Profile'] = req.schema;
+  addProfile(headers, req);
   addVary(headers);
   return { status: 200, headers, body: req.method === 'HEAD' ? null : JSON.stringify(doc) };
 }

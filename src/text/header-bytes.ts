@@ -1,5 +1,6 @@
-// Header values carry bytes: node:http writes a header string one byte per character (latin1), so text that must go
-// out as its UTF-8 bytes, as PostgREST sends it, is handed over as those bytes spelt as latin1 characters.
+// Header values carry bytes: node:http reads and writes a header string one byte per character (latin1), so text that
+// must go out as its UTF-8 bytes, as PostgREST sends it, is handed over as those bytes spelt as latin1 characters, and a
+// header a client sent as UTF-8 is read back from those characters.
 
 /** `text`'s UTF-8 bytes as a latin1 string (ASCII text is returned as it is). */
 export function headerBytes(text: string): string {
@@ -8,3 +9,30 @@ export function headerBytes(text: string): string {
   }
   return text;
 }
+
+/**
+ * A request header's bytes (as node:http hands them over, one latin1 character a byte) read as UTF-8, as PostgREST
+ * decodes a profile header; a malformed sequence becomes U+FFFD (ASCII text is returned as it is).
+ */
+export function headerText(bytes: string): string {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes.charCodeAt(i) > 0x7f) return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return bytes;
+}
+
+/** Whether `name` is an RFC 9110 token (one or more tchar), the only header names node:http writes. */
+export function isHeaderName(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+/**
+ * Whether node:http writes `bytes` (a value as headerBytes gives it) as a header value: HTAB, visible ASCII, space and
+ * the bytes 0x80–0xff; no other control character (CR, LF, NUL, DEL, …) and no character beyond latin1.
+ */
+export function isHeaderValue(bytes: string): boolean {
+  return !INVALID_VALUE_CHAR.test(bytes);
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
