@@ -2,6 +2,7 @@
 // in PostgREST's order: search_path, the role's own settings, role, request.jwt.claims, request.method, request.path,
 // request.headers, request.cookies, timezone, hoisted function settings, app.settings.*. It decides no values itself.
 import type { Statement } from '../db/execute.js';
+import { headerText } from '../text/header-bytes.js';
 import { memoByText } from '../text/memo.js';
 import { quoteIdent } from './fragment.js';
 
@@ -38,7 +39,8 @@ export function txSettingsStatement(s: TxSettings): Statement {
   const values: string[] = [searchPath(s.schema, s.extraSearchPath)];
   const roleSettings = s.roleSettings ?? [];
   for (const [k, v] of roleSettings) values.push(k, v);
-  values.push(s.role, s.claimsJson, s.method, s.path, JSON.stringify(s.headers), JSON.stringify(s.cookies));
+  // node:http hands header text over one latin1 character a byte: read as UTF-8, as PostgREST decodes them
+  values.push(s.role, s.claimsJson, s.method, s.path, headerText(JSON.stringify(s.headers)), headerText(JSON.stringify(s.cookies)));
   if (s.timezone !== undefined) values.push(s.timezone);
   let tail = s.extra.length;
   for (const [k, v] of s.extra) values.push(k, v);

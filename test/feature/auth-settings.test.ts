@@ -59,6 +59,14 @@ describe('request GUCs', () => {
     assert.deepEqual(JSON.parse(i['cookies'] ?? ''), { session: 'abc', theme: 'dark' });
   });
 
+  test('request.headers and request.cookies hold header bytes read as UTF-8', async () => {
+    // fetch sends each character of a header value as one byte: the latin1 spelling of UTF-8 bytes sends those bytes
+    const bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const i = await info(srv, { 'X-Name': bytes('Zoë ☃'), Cookie: `who=${bytes('Zoë')}; plain=x` });
+    assert.equal((JSON.parse(i['headers'] ?? '') as Record<string, string>)['x-name'], 'Zoë ☃');
+    assert.deepEqual(JSON.parse(i['cookies'] ?? ''), { who: 'Zoë', plain: 'x' });
+  });
+
   test('search_path is the requested schema, then db-extra-search-path', async () => {
     const i = await info(srv, {}, '?select=search_path');
     assert.equal(i['search_path'], '"auth_test", "public"');
