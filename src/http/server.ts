@@ -134,15 +134,15 @@ function scanHeaders(req: IncomingMessage): { bytes: number; prefer: readonly st
 const EMPTY_BODY = Buffer.alloc(0);
 
 /**
- * Request bodies of 16 kB to 1 MB are read into reused buffers (see text/buffer-pool.ts); up to 4 MB of them stay
+ * Request bodies of 16 kB to 1 MB are joined into reused buffers (see text/buffer-pool.ts); up to 4 MB of them stay
  * pooled, enough for a few dozen concurrent bulk inserts. handle() gives each back once its response is written.
  */
 const BODIES = new BufferPool(16 * 1024, 1024 * 1024, 4 * 1024 * 1024);
 
 /**
  * Reads the whole body up to `max` bytes; beyond that, drains and reports 'too-large'; a client abort is 'aborted'.
- * A body of known length in the pooled range is copied into its buffer as it arrives; otherwise the chunks are joined
- * at the end (into a pooled buffer when the total is in range).
+ * Memory follows the bytes received, not the Content-Length announced: the chunks are kept as they come and joined at
+ * the end (into a pooled buffer when the total is in the pooled range, so node's chunks are dropped while young).
  */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> | Buffer {
   // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3), nothing to wait for.
@@ -153,25 +153,11 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
     return Promise.resolve('too-large');
   }
   return new Promise((resolve) => {
-    let into = declared >= BODIES.minSize && declared <= BODIES.maxSize ? BODIES.take(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
-    const dropInto = () => {
-      if (into !== undefined) BODIES.release(into);
-      into = undefined;
-    };
     req.on('data', (chunk: Buffer) => {
       if (over) return;
-      if (into !== undefined && size + chunk.length <= into.length) {
-        size += chunk.copy(into, size);
-        return;
-      }
-      if (into !== undefined) {
-        // More than Content-Length said (node's parser does not let this happen): go on joining chunks.
-        chunks.push(Buffer.from(into.subarray(0, size)));
-        dropInto();
-      }
       size += chunk.length;
       if (size > max) {
         over = true;
@@ -180,15 +166,8 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (over) resolve('too-large');
-      else if (into !== undefined) resolve(size === into.length ? into : into.subarray(0, size));
-      else resolve(chunks.length === 1 && size < BODIES.minSize ? chunks[0]! : joinChunks(chunks, size));
-    });
-    req.on('error', () => {
-      dropInto();
-      resolve('aborted');
-    });
+    req.on('end', () => resolve(over ? 'too-large' : chunks.length === 1 && size < BODIES.minSize ? chunks[0]! : joinChunks(chunks, size)));
+    req.on('error', () => resolve('aborted'));
   });
 }
 
