@@ -18,6 +18,8 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     pipelining?: number;
+    /** Requests per second over all connections (0: as fast as the server answers). */
+    overallRate?: number;
     timeout?: number;
     bailout?: number;
     method?: string;

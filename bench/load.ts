@@ -28,8 +28,19 @@ function toAutocannon(r: Req): AutocannonRequest {
   return { method: r.method, path: r.path, ...(r.headers ? { headers: { ...r.headers } } : {}), ...(r.body !== undefined ? { body: r.body } : {}) };
 }
 
-/** Runs `scenario` against `url` for `durationS` seconds with `connections` connections. */
-export function runLoad(opts: { url: string; scenario: Scenario; target: TargetName; connections: number; durationS: number; seed: number }): Promise<LoadResult> {
+/**
+ * Runs `scenario` against `url` for `durationS` seconds with `connections` connections: as fast as the server answers,
+ * or at `rate` requests per second over all connections (a paced run).
+ */
+export function runLoad(opts: {
+  url: string;
+  scenario: Scenario;
+  target: TargetName;
+  connections: number;
+  durationS: number;
+  seed: number;
+  rate?: number | undefined;
+}): Promise<LoadResult> {
   const rng = new Rng(opts.seed);
   let graphqlErrors = 0;
   // GraphQL reports errors in a 200 answer, so the one-off check cannot vouch for the answers under load: the bodies
@@ -44,7 +55,7 @@ export function runLoad(opts: { url: string; scenario: Scenario; target: TargetN
   ];
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: opts.url, connections: opts.connections, duration: opts.durationS, requests, timeout: 30 },
+      { url: opts.url, connections: opts.connections, duration: opts.durationS, requests, timeout: 30, ...(opts.rate ? { overallRate: opts.rate } : {}) },
       (err, r) => {
         if (err) return reject(err);
         const statusCodes: Record<string, number> = {};

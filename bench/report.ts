@@ -25,6 +25,8 @@ export interface RunRecord {
   readonly load1?: number;
   /** Set when the server process died during the run (e.g. out of memory). */
   readonly crashed?: string;
+  /** A paced run: the request rate asked for (req/s over all connections). Left out of throughput and latency. */
+  readonly pacedRate?: number;
 }
 
 /** Outcome of the correctness check of one scenario on one target. */
@@ -61,6 +63,21 @@ export interface TargetSummary {
   readonly cpuMsPerReq: number | undefined;
   readonly dbCpuMsPerReq: number | undefined;
   readonly clientCpuMsPerReq: number | undefined;
+  /** The paced runs (load scenarios, postgrest-ts and the baseline), when there were any. */
+  readonly paced?: PacedSummary | undefined;
+}
+
+/** A target's paced runs: all at one rate, the same for postgrest-ts and the baseline. */
+export interface PacedSummary {
+  readonly rounds: number;
+  /** The rate asked for, req/s. */
+  readonly rate: number;
+  /** The rate reached (median over rounds), req/s. */
+  readonly rps: number;
+  /** Errors and non-2xx answers in the paced runs (a paced run with any is left out of the CPU ratio). */
+  readonly failures: number;
+  readonly cpuMsPerReq: number | undefined;
+  readonly dbCpuMsPerReq: number | undefined;
 }
 
 export interface ScenarioSummary {
@@ -72,6 +89,10 @@ export interface ScenarioSummary {
   readonly throughputRatio: number | undefined;
   /** postgrest-ts / baseline server CPU per request (higher = postgrest-ts costs more). */
   readonly cpuRatio: number | undefined;
+  /** postgrest-ts / baseline server CPU per request in the paced runs (both at the same rate). */
+  readonly pacedCpuRatio?: number | undefined;
+  /** The same with PostgreSQL's CPU added to each side's: the whole cost of a request on this machine. */
+  readonly pacedTotalCpuRatio?: number | undefined;
   /** Both targets returned the same content for the same request. */
   readonly sameContent: boolean | undefined;
   readonly flagged: boolean;
@@ -124,6 +145,8 @@ export interface PostgraphileAbsence {
 
 export interface Summary extends Comparison {
   readonly scenarios: readonly ScenarioSummary[];
+  /** Geomeans of the paced CPU ratios against the baseline, over the scenarios that have one. */
+  readonly paced: { readonly counted: readonly string[]; readonly geomeanCpuRatio: number | undefined; readonly geomeanTotalCpuRatio: number | undefined };
   readonly postgraphile: PostgraphileSummary;
   /** 1M-row scenarios where postgrest-ts's peak RSS was above the limit (or could not be read). */
   readonly rssFlagged: readonly string[];
@@ -161,10 +184,11 @@ function perRequest(ms: number | undefined, n: number): number | undefined {
 
 const SKIPPED_TARGET = { ok: false, problem: undefined, rounds: 0, rps: undefined, spreadPct: undefined, p50Ms: undefined, p99Ms: undefined } as const;
 
-function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonly RunRecord[], check: CheckRecord | undefined, skipped: string | undefined): TargetSummary {
+function summariseTarget(kind: 'load' | 'big', target: TargetName, all: readonly RunRecord[], check: CheckRecord | undefined, skipped: string | undefined): TargetSummary {
   if (skipped !== undefined) {
     return { target, skipped, ...SKIPPED_TARGET, errors: 0, non2xx: 0, requests: 0, cpuMsPerReq: undefined, dbCpuMsPerReq: undefined, clientCpuMsPerReq: undefined };
   }
+  const recs = all.filter((r) => r.pacedRate === undefined);
   const checkProblem = check?.problem ?? recs.find((r) => r.crashed)?.crashed;
   if (kind === 'load') {
     const loads = defined(recs.map((r) => r.load));
@@ -194,6 +218,7 @@ function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonl
       cpuMsPerReq: median(defined(recs.map((r) => perRequest(r.serverCpuMs, r.load?.requests ?? 0)))),
       dbCpuMsPerReq: median(defined(recs.map((r) => perRequest(r.dbCpuMs, r.load?.requests ?? 0)))),
       clientCpuMsPerReq: median(defined(recs.map((r) => perRequest(r.clientCpuMs, r.load?.requests ?? 0)))),
+      paced: summarisePaced(all.filter((r) => r.pacedRate !== undefined && r.load)),
     };
   }
   const seqs = defined(recs.map((r) => r.sequential));
@@ -229,6 +254,28 @@ function summariseTarget(kind: 'load' | 'big', target: TargetName, recs: readonl
     dbCpuMsPerReq: median(defined(recs.map((r) => perRequest(r.dbCpuMs, n(r))))),
     clientCpuMsPerReq: median(defined(recs.map((r) => perRequest(r.clientCpuMs, n(r))))),
   };
+}
+
+function summarisePaced(recs: readonly RunRecord[]): PacedSummary | undefined {
+  if (recs.length === 0) return undefined;
+  const n = (r: RunRecord) => r.load?.requests ?? 0;
+  return {
+    rounds: recs.length,
+    rate: median(recs.map((r) => r.pacedRate!))!,
+    rps: median(recs.map((r) => r.load!.rps))!,
+    failures: recs.reduce((a, r) => a + r.load!.errors + r.load!.non2xx + (r.crashed ? 1 : 0), 0),
+    cpuMsPerReq: median(defined(recs.map((r) => perRequest(r.serverCpuMs, n(r))))),
+    dbCpuMsPerReq: median(defined(recs.map((r) => perRequest(r.dbCpuMs, n(r))))),
+  };
+}
+
+/** postgrest-ts / baseline CPU per request in their paced runs: the server's alone, and with PostgreSQL's added. */
+function pacedRatios(p: TargetSummary, b: TargetSummary): { cpu: number | undefined; total: number | undefined } {
+  const x = p.paced;
+  const y = b.paced;
+  if (!x || !y || x.failures > 0 || y.failures > 0 || x.cpuMsPerReq === undefined || !y.cpuMsPerReq) return { cpu: undefined, total: undefined };
+  const total = x.dbCpuMsPerReq !== undefined && y.dbCpuMsPerReq !== undefined ? (x.cpuMsPerReq + x.dbCpuMsPerReq) / (y.cpuMsPerReq + y.dbCpuMsPerReq) : undefined;
+  return { cpu: x.cpuMsPerReq / y.cpuMsPerReq, total };
 }
 
 /** The targets postgrest-ts is compared with. */
@@ -323,6 +370,7 @@ export function summarise(
     const vsBaseline = versus('baseline', p, targets.baseline, same('baseline'));
     const vsGraphile = versus('postgraphile', p, targets.postgraphile, same('postgraphile'));
     const rssFlagged = d.rssLimitMb !== undefined && p.ok && !(p.peakRssMb !== undefined && p.peakRssMb <= d.rssLimitMb);
+    const paced = pacedRatios(p, targets.baseline);
     return {
       id: d.id,
       title: d.title,
@@ -330,6 +378,8 @@ export function summarise(
       targets,
       throughputRatio: vsBaseline.ratio,
       cpuRatio: vsBaseline.cpuRatio,
+      pacedCpuRatio: paced.cpu,
+      pacedTotalCpuRatio: paced.total,
       sameContent: vsBaseline.sameContent,
       flagged: vsBaseline.flagged,
       postgraphileRatio: vsGraphile.ratio,
@@ -343,9 +393,16 @@ export function summarise(
   const naIds = defs.filter((d) => notApplicable(d, 'postgraphile') !== undefined).map((d) => d.id);
   const vsGraphile = compare(scenarios, 'postgraphile', (s) => s.targets.postgraphile.skipped === undefined && !s.targets.postgraphile.ok);
   const unmeasured = postgraphileAbsent?.deliberate !== true && naIds.length < defs.length && vsGraphile.geomeanThroughputRatio === undefined;
+  const pacedCounted = scenarios.filter((s) => s.pacedCpuRatio !== undefined);
+  const pacedTotals = defined(pacedCounted.map((s) => s.pacedTotalCpuRatio));
   return {
     scenarios,
     ...compare(scenarios, 'baseline', (s) => !s.targets['postgrest-ts'].ok || !s.targets.baseline.ok),
+    paced: {
+      counted: pacedCounted.map((s) => s.id),
+      geomeanCpuRatio: geomean(pacedCounted.map((s) => s.pacedCpuRatio!)),
+      geomeanTotalCpuRatio: pacedTotals.length === pacedCounted.length ? geomean(pacedTotals) : undefined,
+    },
     postgraphile: {
       skipped: postgraphileAbsent?.reason,
       ...vsGraphile,
@@ -428,6 +485,14 @@ export function formatSummary(s: Summary): string {
         first = false;
       }
       out.push(ratioLine(indent, 'baseline', scenarioVs(sc, 'baseline')));
+      const paced = sc.targets['postgrest-ts'].paced;
+      if (paced && sc.pacedCpuRatio !== undefined) {
+        const b = sc.targets.baseline.paced!;
+        const total = sc.pacedTotalCpuRatio === undefined ? '' : `, with PostgreSQL's ${fmt(sc.pacedTotalCpuRatio, 2)}×`;
+        out.push(
+          `${indent}  ${`paced, ${fmt(paced.rate, 0)} req/s`.padEnd(21)}  server CPU/req ${fmt(sc.pacedCpuRatio, 2)}× (${fmt(paced.cpuMsPerReq, 3)} vs ${fmt(b.cpuMsPerReq, 3)} ms)${total}`,
+        );
+      }
       if (showGraphile && sc.targets.postgraphile.skipped === undefined) out.push(ratioLine(indent, 'postgraphile', scenarioVs(sc, 'postgraphile')));
       if (sc.rssLimitMb !== undefined) {
         const peaks = (['postgrest-ts', 'baseline'] as const)
@@ -450,6 +515,10 @@ export function formatSummary(s: Summary): string {
       (s.geomeanFlagged ? `  ⚠ below ${GEOMEAN_FLAG}×` : ''),
   );
   if (s.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios: ${fmt(s.geomeanCpuRatio, 2)}×`);
+  if (s.paced.geomeanCpuRatio !== undefined) {
+    const total = s.paced.geomeanTotalCpuRatio === undefined ? '' : `; with PostgreSQL's CPU ${fmt(s.paced.geomeanTotalCpuRatio, 2)}×`;
+    out.push(`geometric mean of server CPU per request ratios at equal request rates (paced, ${s.paced.counted.length} scenarios): ${fmt(s.paced.geomeanCpuRatio, 2)}×${total}`);
+  }
   if (s.flaggedScenarios.length) out.push(`⚠ scenarios under ${SCENARIO_FLAG}×: ${s.flaggedScenarios.join(', ')}`);
   if (s.failed.length) out.push(`✗ failed (excluded from the geomean): ${s.failed.join(', ')}`);
   const pg = s.postgraphile;

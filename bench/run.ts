@@ -37,6 +37,12 @@ const config = {
   rounds: Math.max(1, Math.round(num('BENCH_ROUNDS', 3))),
   connections: Math.max(1, Math.round(num('BENCH_CONNECTIONS', 32))),
   warmupS: num('BENCH_WARMUP', 1),
+  /**
+   * Paced runs: postgrest-ts and the baseline driven at the same request rate, this fraction of the lower of their
+   * median throughputs, so that their CPU per request compares at equal load (BENCH_SKIP=paced leaves them out).
+   */
+  pacedFraction: Math.min(1, Math.max(0.05, num('BENCH_PACED_FRACTION', 0.7))),
+  pacedRounds: Math.max(1, Math.round(num('BENCH_PACED_ROUNDS', num('BENCH_ROUNDS', 3)))),
   pool: Math.max(1, Math.round(num('BENCH_POOL', 10))),
   bigRequests: Math.max(1, Math.round(num('BENCH_BIG_REQUESTS', 3))),
   hugeRequests: Math.max(1, Math.round(num('BENCH_HUGE_REQUESTS', 1))),
@@ -226,17 +232,27 @@ async function restartIfDead(t: TargetName, targets: Targets): Promise<void> {
   }
 }
 
-async function measure(sc: Scenario, target: TargetName, srv: ServerProcess, postmaster: number | undefined, round: number, durationS: number, seed: number): Promise<RunRecord> {
+async function measure(
+  sc: Scenario,
+  target: TargetName,
+  srv: ServerProcess,
+  postmaster: number | undefined,
+  round: number,
+  durationS: number,
+  seed: number,
+  /** Requests per second for a paced run (load scenarios); undefined: as fast as the server answers. */
+  rate?: number,
+): Promise<RunRecord> {
   const rssBeforeKb = rssKb(srv.pid);
   const canReset = sc.kind === 'big' && resetPeakRss(srv.pid);
   const sampler = sc.kind === 'big' && !canReset ? sampleRss(srv.pid) : undefined;
   const cpu0 = cpuMs(srv.pid);
   const db0 = postmaster === undefined ? undefined : treeCpuMs(postmaster);
   const client0 = process.cpuUsage();
-  const base = { scenario: sc.id, target, round, rssBeforeKb };
+  const base = { scenario: sc.id, target, round, rssBeforeKb, ...(rate !== undefined ? { pacedRate: rate } : {}) };
   let load: RunRecord['load'];
   let sequential: RunRecord['sequential'];
-  if (sc.kind === 'load') load = await runLoad({ url: srv.url, scenario: sc, target, connections: config.connections, durationS, seed });
+  if (sc.kind === 'load') load = await runLoad({ url: srv.url, scenario: sc, target, connections: config.connections, durationS, seed, rate });
   else sequential = await runSequential(srv.url, sc, target, sc.rssLimitMb !== undefined ? config.hugeRequests : config.bigRequests, seed);
   const client = process.cpuUsage(client0);
   const cpu1 = cpuMs(srv.pid);
@@ -255,13 +271,50 @@ async function measure(sc: Scenario, target: TargetName, srv: ServerProcess, pos
   };
 }
 
+/**
+ * The paced rounds: each read or write load scenario again on postgrest-ts and the baseline, both at the same request
+ * rate (a fraction of the lower of their median throughputs so far), so that CPU per request is compared at equal
+ * load. At full load the faster server also answers more requests per wake-up of its event loop and per system call,
+ * which lowers its CPU per request whatever its code costs.
+ */
+async function runPaced(
+  list: readonly Scenario[],
+  records: RunRecord[],
+  checks: readonly CheckRecord[],
+  targets: Targets,
+  ds: DatasetInfo,
+  postmaster: number | undefined,
+  runnable: (sc: Scenario, t: TargetName) => boolean,
+): Promise<void> {
+  const sofar = summarise(list, records, checks, targets.postgraphileAbsent);
+  const pair = ['postgrest-ts', 'baseline'] as const;
+  for (let round = 0; round < config.pacedRounds; round++) {
+    for (const [i, sc] of list.entries()) {
+      if (sc.kind !== 'load') continue;
+      const s = sofar.scenarios.find((x) => x.id === sc.id)!;
+      const p = s.targets['postgrest-ts'];
+      const b = s.targets.baseline;
+      if (!p.ok || !b.ok || !p.rps || !b.rps || !pair.every((t) => targets.servers[t] && runnable(sc, t))) continue;
+      const rate = Math.max(1, Math.floor(config.pacedFraction * Math.min(p.rps, b.rps)));
+      for (const t of (round + i) % 2 ? [...pair].reverse() : pair) {
+        const rec = await measure(sc, t, targets.servers[t]!, postmaster, round, config.durationS, 5000 + round * 97 + i, rate);
+        records.push(rec);
+        if (sc.writesRows) await resetWrites(ds.adminUri);
+        log(`paced ${round + 1}/${config.pacedRounds} ${sc.id.padEnd(12)} ${t.padEnd(12)} ${describe(rec)}`);
+        await restartIfDead(t, targets);
+      }
+    }
+  }
+}
+
 function describe(r: RunRecord): string {
   if (r.load) {
     const l = r.load;
     const cpu = r.serverCpuMs === undefined || l.requests === 0 ? '' : ` cpu ${(r.serverCpuMs / l.requests).toFixed(3)} ms/req`;
     const gql = l.graphqlErrors ? ` GraphQL errors ${l.graphqlErrors}` : '';
     const crash = r.crashed ? ` (${r.crashed})` : '';
-    return `${l.rps.toFixed(0)} req/s p50 ${l.p50Ms} ms p99 ${l.p99Ms} ms err ${l.errors} non2xx ${l.non2xx}${gql}${cpu}${crash}`;
+    const paced = r.pacedRate === undefined ? '' : `paced at ${r.pacedRate} req/s: `;
+    return `${paced}${l.rps.toFixed(0)} req/s p50 ${l.p50Ms} ms p99 ${l.p99Ms} ms err ${l.errors} non2xx ${l.non2xx}${gql}${cpu}${crash}`;
   }
   const s = r.sequential!;
   const times = s.ttlbMs.map((x) => x.toFixed(0)).join('/');
@@ -373,6 +426,7 @@ async function main(): Promise<number> {
         }
       }
     }
+    if (!config.skip.has('paced')) await runPaced(list, records, checks, targets, ds, postmaster, runnable);
     let scaling: ScalingResult | { error: string } | undefined;
     if (!config.skip.has('scaling')) {
       const sc = allScenarios(ds).find((s) => s.id === config.scalingScenario && s.kind === 'load' && !s.writesRows);
