@@ -15,7 +15,7 @@ import type { Statement, TxScript } from '../db/execute.js';
 import type { Plan } from '../plan/types.js';
 import { type ApiRequest, requestMaps } from '../request/api-request.js';
 import { bodyMediaType, parseContentType } from '../request/media-type.js';
-import { type JsonText, type Payload, parsePayload } from '../request/payload.js';
+import { type JsonText, keysText, type Payload, parsePayload } from '../request/payload.js';
 import { canonicalQueryString, decodeAsciiComponent, splitQueryString, urlEncodeText } from '../request/query-string.js';
 import type { RawRequest } from './types.js';
 
@@ -179,7 +179,7 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
     if (v.includes('\n')) return undefined;
     key += `\n${v}`;
   }
-  if (body !== undefined) key += `\n${body.isArray ? '[' : '{'}${JSON.stringify([...body.keys])}`;
+  if (body !== undefined) key += `\n${body.isArray ? '[' : '{'}${keysText(body.keys)}`;
   return key.length > MAX_KEY ? undefined : { key, values, body };
 }
 

@@ -8,6 +8,7 @@ import { csvToJson, utf8ErrorText } from './payload-csv.js';
 import { scanJson } from './json-scan.js';
 import { compareCodePoints } from '../text/compare.js';
 import { hexDigitValue } from '../text/hex.js';
+import { memoByText } from '../text/memo.js';
 
 /**
  * A parsed body. `keys` are the payload's column (or argument) names in PostgREST's order (ascending code points).
@@ -182,7 +183,7 @@ function urlEncodedRow(body: Buffer): Payload {
   for (const [k, v] of parseFormPairs(body)) row.set(k, v);
   const parts: string[] = [];
   for (const [k, v] of row) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
-  return { kind: 'json', json: `{${parts.join(',')}}`, keys: sortedKeys(row.keys()), isArray: false, rowCount: 1 };
+  return { kind: 'json', json: `{${parts.join(',')}}`, keys: sortedKeys([...row.keys()]), isArray: false, rowCount: 1 };
 }
 
 /** A url-encoded body for a function: every pair in order, so repeated keys can fill a VARIADIC parameter. */
@@ -191,6 +192,28 @@ function urlEncodedArgs(body: Buffer): Payload {
   return { kind: 'url-encoded', params, keys: sortedKeys(params.map((p) => p[0])) };
 }
 
-function sortedKeys(keys: Iterable<string>): ReadonlySet<string> {
+function sortSet(keys: readonly string[]): ReadonlySet<string> {
   return new Set([...new Set(keys)].sort(compareCodePoints));
+}
+
+// Clients send rows with the same keys over and over: the sorted set is kept per key list (as JSON text, which tells
+// any two lists apart), shared between requests. Long lists (a client picks how many keys) are sorted each time.
+const MEMO_KEYS_TEXT = 1024;
+const sortedKeysOf = memoByText(256, (text) => sortSet(JSON.parse(text) as string[]));
+
+function sortedKeys(keys: readonly string[]): ReadonlySet<string> {
+  const text = JSON.stringify(keys);
+  return text.length <= MEMO_KEYS_TEXT ? sortedKeysOf(text) : sortSet(keys);
+}
+
+const keysTexts = new WeakMap<ReadonlySet<string>, string>();
+
+/** A payload's keys (in their order) as a JSON array: worked out once per key set. */
+export function keysText(keys: ReadonlySet<string>): string {
+  let text = keysTexts.get(keys);
+  if (text === undefined) {
+    text = JSON.stringify([...keys]);
+    keysTexts.set(keys, text);
+  }
+  return text;
 }

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ApiError } from '../../src/errors/api-error.js';
 import type { BodyMediaType } from '../../src/request/media-type.js';
-import { type JsonText, type Payload, type PayloadOptions, parsePayload, payloadKeys } from '../../src/request/payload.js';
+import { type JsonText, keysText, type Payload, type PayloadOptions, parsePayload, payloadKeys } from '../../src/request/payload.js';
 import { compareCodePoints } from '../../src/text/compare.js';
 
 const TABLE: PayloadOptions = { isRpc: false };
@@ -108,6 +108,28 @@ describe('parsePayload: JSON', () => {
   it('orders keys by code point, as PostgREST does', () => {
     const p = parse('{"b": 1, "a": 2, "\ufffd": 3, "😀": 4, "B": 5}');
     assert.deepEqual([...payloadKeys(p)], ['B', 'a', 'b', '\ufffd', '😀']);
+  });
+
+  it('shares one sorted key set between bodies that list the same keys, and keeps differently listed ones apart', () => {
+    const a = payloadKeys(parse('{"b": 1, "a": 2}'));
+    assert.equal(payloadKeys(parse('[{"b": 3, "a": 4}]')), a);
+    assert.equal(keysText(a), '["a","b"]');
+    // another order of the same keys: the same sorted keys, whichever set carries them
+    assert.deepEqual([...payloadKeys(parse('{"a": 1, "b": 2}'))], ['a', 'b']);
+    // keys a separator could confuse, and an escaped key equal to a plain one
+    assert.deepEqual([...payloadKeys(parse('{"a,b": 1}'))], ['a,b']);
+    assert.deepEqual([...payloadKeys(parse('{"a": 1, "\\u0062": 2}'))], ['a', 'b']);
+    assert.deepEqual([...payloadKeys(parse('{"\\u0061": 1}'))], ['a']);
+    assert.deepEqual([...payloadKeys(parse('{"\\"": 1, "\\u0000": 2}'))], ['\u0000', '"']);
+  });
+
+  it('sorts a long key list each time, without keeping it', () => {
+    const names = Array.from({ length: 400 }, (_, i) => `column_${399 - i}`);
+    const body = JSON.stringify(Object.fromEntries(names.map((n) => [n, 1])));
+    const first = payloadKeys(parse(body));
+    assert.deepEqual([...first], [...names].sort(compareCodePoints));
+    assert.notEqual(payloadKeys(parse(body)), first);
+    assert.equal(keysText(first), JSON.stringify([...names].sort(compareCodePoints)));
   });
 });
 
