@@ -50,17 +50,13 @@ export function addVary(headers: Record<string, string>): void {
 
 /**
  * The path part of `Content-Location`: `/` and the relation's name as PostgREST writes it, i.e. its UTF-8 bytes unescaped
- * (handed to node:http as a latin1 string). A name with control characters, which no header may carry, keeps the
- * request's percent-encoded path.
+ * (handed to node:http as a latin1 string). A name with a character no header value may carry (a control character
+ * other than HTAB) keeps the request's percent-encoded path.
  */
 export function locationPath(req: Pick<ApiRequest, 'target' | 'path'>): string {
   if (req.target.kind !== 'relation') return req.path;
-  const name = req.target.name;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return req.path;
-  }
-  return `/${headerBytes(name)}`;
+  const bytes = headerBytes(req.target.name);
+  return isHeaderValue(bytes) ? `/${bytes}` : req.path;
 }
 
 const BYTEA = 17;

@@ -215,3 +215,19 @@ describe('response.headers names and values no header may carry', () => {
     assert.deepEqual(wide.headers.get('content-profile'), Buffer.from('header_bytes'));
   });
 });
+
+describe('Content-Location of relation names with control characters', () => {
+  test('a tab, which a header value may carry, is sent as it is', async () => {
+    const r = await raw('GET', `/${encodeURIComponent('tab\tname')}?id=eq.1`, { 'Accept-Profile': 'header_bytes' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json(), [{ id: 1 }]);
+    assert.equal(header(r, 'content-location'), '/tab\tname?id=eq.1');
+  });
+
+  test('a line break, which none may, leaves the request path percent-encoded', async () => {
+    const r = await raw('GET', `/${encodeURIComponent('line\nbreak')}?id=eq.1`, { 'Accept-Profile': 'header_bytes' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json(), [{ id: 1 }]);
+    assert.equal(header(r, 'content-location'), '/line%0Abreak?id=eq.1');
+  });
+});
