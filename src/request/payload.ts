@@ -198,10 +198,12 @@ function sortSet(keys: readonly string[]): ReadonlySet<string> {
 
 // Clients send rows with the same keys over and over: the sorted set is kept per key list (as JSON text, which tells
 // any two lists apart), shared between requests. Long lists (a client picks how many keys) are sorted each time.
+const MEMO_KEYS = 64;
 const MEMO_KEYS_TEXT = 1024;
 const sortedKeysOf = memoByText(256, (text) => sortSet(JSON.parse(text) as string[]));
 
 function sortedKeys(keys: readonly string[]): ReadonlySet<string> {
+  if (keys.length > MEMO_KEYS) return sortSet(keys);
   const text = JSON.stringify(keys);
   return text.length <= MEMO_KEYS_TEXT ? sortedKeysOf(text) : sortSet(keys);
 }
