@@ -6,6 +6,7 @@ import { ApiError } from '../errors/api-error.js';
 import { pgrst117UnsupportedMethod, pgrstX00Internal } from '../errors/catalogue.js';
 import { errorResponse } from '../response/error.js';
 import { BufferPool } from '../text/buffer-pool.js';
+import { hasNonAscii } from '../text/header-bytes.js';
 import { type ApiResponse, bodyLength, type RawRequest } from './types.js';
 
 /** Limits PostgREST leaves to a proxy and we apply ourselves. */
@@ -207,14 +208,12 @@ function write(res: ServerResponse, r: ApiResponse, common: Readonly<Record<stri
   }
 }
 
-const WIDE = /[^\x00-\x7f]/;
-
 /**
  * Whether a header value holds a character beyond ASCII: raw bytes as latin1 characters (a non-ASCII relation name in
  * Content-Location or Location, a function's response.headers). node:http writes headers as latin1, except when it
  * joins them to a string body: then both go out in the body's encoding (UTF-8), which would encode those bytes twice.
  */
 function hasWideValue(headers: readonly string[]): boolean {
-  for (let i = 1; i < headers.length; i += 2) if (WIDE.test(headers[i]!)) return true;
+  for (let i = 1; i < headers.length; i += 2) if (hasNonAscii(headers[i]!)) return true;
   return false;
 }

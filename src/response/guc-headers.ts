@@ -1,7 +1,7 @@
 // The `response.headers` and `response.status` settings a statement may leave behind, turned into HTTP as PostgREST
 // does (PGRST111/PGRST112 when malformed). Pure.
 import { pgrst111GucHeaders, pgrst112GucStatus } from '../errors/catalogue.js';
-import { headerBytes, isHeaderName, isHeaderValue } from '../text/header-bytes.js';
+import { headerValue, isHeaderName } from '../text/header-bytes.js';
 
 /**
  * Headers from `response.headers`: a JSON array of single-key objects with string values. A name that is not a token
@@ -24,8 +24,8 @@ export function gucHeaders(text: string | null | undefined): [string, string][] 
     if (entries.length !== 1 || typeof entries[0]![1] !== 'string') throw pgrst111GucHeaders();
     const [name, given] = entries[0]! as [string, string];
     // the value goes out as its UTF-8 bytes, as PostgREST sends it
-    const value = headerBytes(given);
-    if (!isHeaderName(name) || !isHeaderValue(value)) throw pgrst111GucHeaders();
+    const value = headerValue(given);
+    if (!isHeaderName(name) || value === undefined) throw pgrst111GucHeaders();
     out.push([name, value]);
   }
   return out;

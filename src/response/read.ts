@@ -9,7 +9,7 @@ import type { ApiRequest } from '../request/api-request.js';
 import { contentTypeHeader, type MediaType } from '../request/media-type.js';
 import { appliedPreferences, preferenceAppliedHeader } from '../request/preferences.js';
 import { outOfBoundsError, rangeStatusHeader } from '../request/range.js';
-import { headerBytes, isHeaderValue } from '../text/header-bytes.js';
+import { headerValue } from '../text/header-bytes.js';
 import { gucHeaders, gucStatus } from './guc-headers.js';
 import { varyHeader } from './options.js';
 
@@ -38,8 +38,8 @@ export function applyResponseGucs(row: ResultRow | undefined, headers: Record<st
  */
 export function addProfile(headers: Record<string, string>, req: Pick<ApiRequest, 'profileNegotiated' | 'schema'>): void {
   if (!req.profileNegotiated) return;
-  const value = headerBytes(req.schema);
-  if (isHeaderValue(value)) headers['Content-Profile'] = value;
+  const value = headerValue(req.schema);
+  if (value !== undefined) headers['Content-Profile'] = value;
 }
 
 /** The v16 `Vary` header (the rule lives in options.ts), unless SQL already set one. */
@@ -55,8 +55,8 @@ export function addVary(headers: Record<string, string>): void {
  */
 export function locationPath(req: Pick<ApiRequest, 'target' | 'path'>): string {
   if (req.target.kind !== 'relation') return req.path;
-  const bytes = headerBytes(req.target.name);
-  return isHeaderValue(bytes) ? `/${bytes}` : req.path;
+  const name = headerValue(req.target.name);
+  return name === undefined ? req.path : `/${name}`;
 }
 
 const BYTEA = 17;

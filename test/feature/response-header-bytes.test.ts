@@ -216,7 +216,7 @@ describe('response.headers names and values no header may carry', () => {
   });
 });
 
-describe('Content-Location of relation names with control characters', () => {
+describe('Content-Location and Location of relation names with control characters', () => {
   test('a tab, which a header value may carry, is sent as it is', async () => {
     const r = await raw('GET', `/${encodeURIComponent('tab\tname')}?id=eq.1`, { 'Accept-Profile': 'header_bytes' });
     assert.equal(r.status, 200, r.text);
@@ -229,5 +229,21 @@ describe('Content-Location of relation names with control characters', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json(), [{ id: 1 }]);
     assert.equal(header(r, 'content-location'), '/line%0Abreak?id=eq.1');
+  });
+
+  test('Location of an insert: the tab as it is, the line break percent-encoded', async () => {
+    for (const [name, path] of [
+      ['tab\tname', '/tab\tname'],
+      ['line\nbreak', '/line%0Abreak'],
+    ] as const) {
+      const r = await raw(
+        'POST',
+        `/${encodeURIComponent(name)}`,
+        { 'Content-Profile': 'header_bytes', 'Content-Type': 'application/json', Prefer: 'return=headers-only' },
+        '{"id": 2}',
+      );
+      assert.equal(r.status, 201, r.text);
+      assert.equal(header(r, 'location'), `${path}?id=eq.2`);
+    }
   });
 });
