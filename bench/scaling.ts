@@ -3,6 +3,7 @@
 // req/s of each, their ratio, and CPU per request of the server's whole process tree and of PostgreSQL.
 import { runLoad } from './load.js';
 import { type ServerProcess, treeCpuMs } from './procs.js';
+import { median } from './report.js';
 import type { Scenario } from './scenarios.js';
 
 export interface ScalingRun {
@@ -26,10 +27,8 @@ export interface ScalingResult {
   readonly ratio: number;
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+/** The median, NaN for no runs (printed as such, and a NaN ratio). */
+const medianOf = (xs: readonly number[]): number => median(xs) ?? Number.NaN;
 
 export async function timeScaling(opts: {
   scenario: Scenario;
@@ -78,13 +77,13 @@ export async function timeScaling(opts: {
       }
     }
   }
-  const medianRps = counts.map((w) => median(runs.filter((r) => r.workers === w && r.errors === 0 && r.non2xx === 0).map((r) => r.rps))) as [number, number];
+  const medianRps = counts.map((w) => medianOf(runs.filter((r) => r.workers === w && r.errors === 0 && r.non2xx === 0).map((r) => r.rps))) as [number, number];
   return { scenario: opts.scenario.id, workers: counts, runs, medianRps, ratio: medianRps[1] / medianRps[0] };
 }
 
 /** One line for the summary. */
 export function formatScaling(s: ScalingResult, cpus: number): string {
-  const cpu = (w: number) => median(s.runs.filter((r) => r.workers === w && r.serverCpuMsPerReq !== undefined).map((r) => r.serverCpuMsPerReq!));
+  const cpu = (w: number) => medianOf(s.runs.filter((r) => r.workers === w && r.serverCpuMsPerReq !== undefined).map((r) => r.serverCpuMsPerReq!));
   const [one, many] = s.workers;
   return (
     `multi-worker scaling (${s.scenario}, ${cpus} CPUs shared with PostgreSQL and the load generator): ` +
