@@ -25,6 +25,8 @@ export interface BatchField {
 export interface BatchResult {
   readonly rows: Record<string, string | null>[];
   readonly fields: readonly BatchField[];
+  /** The rows the command reports in its tag (`INSERT 0 5`, `UPDATE 2`, `SELECT 1`); 0 when it reports none. */
+  readonly rowCount: number;
 }
 
 interface Connection {
@@ -126,8 +128,8 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
     this.#rows.push(row);
   }
 
-  handleCommandComplete(): void {
-    this.#results.push({ rows: this.#rows, fields: this.#fields });
+  handleCommandComplete(msg?: { readonly text?: string }): void {
+    this.#results.push({ rows: this.#rows, fields: this.#fields, rowCount: tagRowCount(msg?.text) });
     this.#fields = this.#known[this.#results.length] ?? [];
     this.#rows = [];
   }
@@ -182,7 +184,7 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
 
   /** The results so far: the finished statements and the one in progress (its rows up to now). */
   partial(): BatchResult[] {
-    return [...this.#results, { rows: this.#rows, fields: this.#fields }];
+    return [...this.#results, { rows: this.#rows, fields: this.#fields, rowCount: this.#rows.length }];
   }
 
   #settle(err: Error | null): void {
@@ -190,4 +192,12 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
     this.#settled = true;
     this.#done(err, this.#results);
   }
+}
+
+/** The row count at the end of a command tag (`INSERT 0 5` → 5); 0 for a tag without one (`SET`) or none at all. */
+function tagRowCount(tag: string | undefined): number {
+  if (tag === undefined) return 0;
+  const space = tag.lastIndexOf(' ');
+  const n = space < 0 ? Number.NaN : Number(tag.slice(space + 1));
+  return Number.isSafeInteger(n) ? n : 0;
 }

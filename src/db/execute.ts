@@ -34,6 +34,8 @@ export interface TxScript {
   readonly isolation?: IsolationLevel | undefined;
   readonly before: readonly Statement[];
   readonly main: Statement;
+  /** Statements run right after the main one (in the same flush), e.g. reading what it left in the settings. */
+  readonly after?: readonly Statement[];
   /**
    * `commit`/`rollback`: end fixed in advance, sent in the same flush.
    * A function: called with the main result to decide the end (one more round trip).
@@ -75,8 +77,10 @@ function send(client: pg.Client, st: Statement, usePrepared: boolean): Promise<p
 
 /** The results of a script: the main statement's and those of the statements before it. */
 export interface TxResult {
+  /** The main statement's rows, and in `rowCount` the rows its command reports (inserted, updated, ...). */
   readonly main: pg.QueryResult;
   readonly before: readonly pg.QueryResult[];
+  readonly after: readonly pg.QueryResult[];
   /**
    * The main statement's body when it streams (its `body` column is then null). The connection stays busy until
    * `done` settles: it resolves once PostgreSQL finished the transaction, rejects if it failed after the body began.
@@ -105,7 +109,10 @@ export async function runTransaction(conn: PooledConnection, script: TxScript, u
 async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
   const statements: BatchStatement[] = [];
   for (const st of script.before) statements.push(batchStatement(st, usePrepared));
+  const mainIndex = statements.length;
   statements.push(batchStatement(script.main, usePrepared));
+  const after = script.after ?? [];
+  for (const st of after) statements.push(batchStatement(st, usePrepared));
   const { client, tap } = conn;
   let stream: { body: BodyStream; done: Promise<void> } | undefined;
   const results = await new Promise<BatchResult[]>((resolve, reject) => {
@@ -118,8 +125,8 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
       if (err) reject(err);
       else resolve(res);
     });
-    if (tap && script.main.streamBody) {
-      const index = statements.length - 1;
+    if (tap && script.main.streamBody && after.length === 0) {
+      const index = mainIndex;
       tap.arm({
         wants: () => query.streamable(index),
         start: (length) => {
@@ -146,10 +153,11 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
     // BatchQuery writes all its messages at once: no corking needed
     client.query(query as unknown as pg.QueryConfig);
   });
-  const asResult = (r: BatchResult | undefined) => ({ rows: r?.rows ?? [], fields: r?.fields ?? [], rowCount: r?.rows.length ?? 0 }) as unknown as pg.QueryResult;
+  const asResult = (r: BatchResult | undefined) => ({ rows: r?.rows ?? [], fields: r?.fields ?? [], rowCount: r?.rowCount ?? 0 }) as unknown as pg.QueryResult;
   return {
-    main: asResult(results[results.length - 1]),
+    main: asResult(results[mainIndex]),
     before: script.before.map((_, i) => asResult(results[i])),
+    after: after.map((_, i) => asResult(results[mainIndex + 1 + i])),
     ...(stream ? { stream } : {}),
   };
 }
@@ -169,6 +177,8 @@ async function runSequence(conn: PooledConnection, script: TxScript, usePrepared
   for (const st of script.before) pending.push(send(client, st, usePrepared));
   const mainIndex = pending.length;
   pending.push(send(client, script.main, usePrepared));
+  const after = script.after ?? [];
+  for (const st of after) pending.push(send(client, st, usePrepared));
   if (typeof script.end === 'string') pending.push(client.query(script.end === 'commit' ? 'COMMIT' : 'ROLLBACK'));
   socket?.uncork();
 
@@ -184,5 +194,5 @@ async function runSequence(conn: PooledConnection, script: TxScript, usePrepared
   if (typeof script.end !== 'string') {
     await client.query(script.end(main) === 'commit' ? 'COMMIT' : 'ROLLBACK');
   }
-  return { main, before: script.before.map((_, i) => value(i + 1)) };
+  return { main, before: script.before.map((_, i) => value(i + 1)), after: after.map((_, i) => value(mainIndex + 1 + i)) };
 }

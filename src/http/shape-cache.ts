@@ -324,6 +324,9 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   if (a.readOnly !== b.readOnly || a.isolation !== b.isolation || a.end !== b.end || a.main.text !== b.main.text || a.before.length !== b.before.length) return undefined;
   if (a.main.values.length !== b.main.values.length || a.main.streamBody !== b.main.streamBody || a.main.prepare !== b.main.prepare) return undefined;
   for (let i = 1; i < a.before.length; i++) if (!sameStatement(a.before[i]!, b.before[i]!)) return undefined;
+  const afterA = a.after ?? [];
+  const afterB = b.after ?? [];
+  if (afterA.length !== afterB.length || afterA.some((st, i) => !sameStatement(st, afterB[i]!))) return undefined;
   const slots: [number, number][] = [];
   const found = new Set<number>();
   const kept = a.main.values.slice();

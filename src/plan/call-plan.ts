@@ -98,6 +98,7 @@ function standIn(schema: string, name: string): Table {
     deletable: false,
     pkCols: [],
     columns: [],
+    userCodeAfterInsert: true,
     columnsByName: new Map(),
   };
 }

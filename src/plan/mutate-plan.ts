@@ -38,6 +38,7 @@ export function planMutation(req: ApiRequest, table: Table, cache: SchemaCache, 
       ? locationReturning(table)
       : { kind: 'none' };
   const strict = prefs.handling === 'strict';
+  const countInserted = kind === 'single-upsert' || (kind === 'create' && prefs.resolution === 'merge-duplicates');
   return {
     kind: 'mutate',
     mutation: kind,
@@ -50,7 +51,9 @@ export function planMutation(req: ApiRequest, table: Table, cache: SchemaCache, 
     // only a representation has a body for a handler to build
     handler: representation ? negotiated.handler : undefined,
     location,
-    countInserted: kind === 'single-upsert' || (kind === 'create' && prefs.resolution === 'merge-duplicates'),
+    countInserted,
+    standalone:
+      statement.kind === 'insert' && returning.kind === 'none' && !countInserted && media.kind !== 'plan' && !table.userCodeAfterInsert,
     count: prefs.count !== undefined,
     checks: {
       singular: kind !== 'single-upsert' && media.kind === 'object',

@@ -91,6 +91,13 @@ export interface MutatePlan {
   readonly location: boolean;
   /** Whether 201 vs 200 depends on how many rows were inserted (merge-duplicates upsert, PUT). */
   readonly countInserted: boolean;
+  /**
+   * The write runs as a statement of its own: its row count is the command's and the response settings are read by a
+   * statement after it, instead of by the CTE around it (which costs PostgreSQL more). Only for an INSERT that returns
+   * nothing, builds no Location and counts no inserts, into a table where nothing of the user's runs after the rows
+   * are written: a CTE reads the settings before AFTER triggers fire, so what those set never reaches the response.
+   */
+  readonly standalone: boolean;
   /** Any `Prefer: count=`: Content-Range carries the number of affected rows as the total. */
   readonly count: boolean;
   readonly checks: MutateChecks;

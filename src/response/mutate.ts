@@ -13,8 +13,7 @@ import { addProfile, addVary, applyResponseGucs, type ResultRow, responseBody } 
 
 /** Builds the response of a successful write. */
 export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResult): ApiResponse {
-  const row = result.main.rows[0] as ResultRow | undefined;
-  const rows = Number(row?.['page_total'] ?? 0);
+  const { rows, row } = mutateResult(plan, result);
   const failure = failedCheck(plan.checks, rows);
   if (failure) throw failure;
 
@@ -54,6 +53,16 @@ export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResu
   const finalStatus = applyResponseGucs(row, headers, status);
   addVary(headers);
   return { status: finalStatus, headers, body };
+}
+
+/**
+ * The written rows' count and the row with the response settings (and whatever else the statement built): a write
+ * run alone counts in its command tag and has its settings read by the statement after it.
+ */
+function mutateResult(plan: MutatePlan, result: TxResult): { readonly rows: number; readonly row: ResultRow | undefined } {
+  if (plan.standalone) return { rows: result.main.rowCount ?? 0, row: result.after[0]?.rows[0] as ResultRow | undefined };
+  const row = result.main.rows[0] as ResultRow | undefined;
+  return { rows: Number(row?.['page_total'] ?? 0), row };
 }
 
 function preferenceAction(plan: MutatePlan, req: ApiRequest): PreferenceAction {

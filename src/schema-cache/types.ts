@@ -48,6 +48,12 @@ export interface Table {
   readonly pkCols: readonly string[];
   readonly columns: readonly Column[];
   readonly columnsByName: ReadonlyMap<string, Column>;
+  /**
+   * False for an ordinary table without rules or AFTER INSERT triggers of its own (foreign-key checks are PostgreSQL's):
+   * nothing of the user's runs once an INSERT into it has written its rows, so what the INSERT set is all there is to
+   * read after it. True for every other relation.
+   */
+  readonly userCodeAfterInsert: boolean;
 }
 
 /** `[origin column, target column]` of a relationship, in key order. */

@@ -1,5 +1,6 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
 // representation, `Location` and the upsert's inserted count from those rows in SQL. No I/O.
+import type { QueryResult } from 'pg';
 import type { Statement, TxScript } from '../db/execute.js';
 import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
@@ -11,7 +12,7 @@ import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
-import { mainRow, rowCount } from './read-statement.js';
+import { mainRow, RESPONSE_SETTINGS, rowCount } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
 
 const MUTATION_CTE = keyword('pgrst_mutation');
@@ -41,22 +42,25 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext, compiled?: St
     // EXPLAIN ANALYZE runs the write, committed unless the preferences roll it back (as PostgREST does); no row checks.
     return { readOnly: false, before, main: explainStatement(plan.media, mutateMain(plan)), end: txEnd };
   }
+  const rows = plan.standalone ? (result: QueryResult) => result.rowCount ?? 0 : pageTotal;
   return {
     readOnly: false,
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
-    main: compiled ?? { ...compile(mutateMain(plan)), prepare: true },
-    end: hasResultChecks(checks)
-      ? (result) => (failedCheck(checks, Number((result.rows[0] as { page_total?: string } | undefined)?.page_total ?? 0)) ? 'rollback' : txEnd)
-      : txEnd,
+    main: compiled ?? { ...compile(mutateMain(plan)), prepare: true, ...(plan.standalone ? { resultUnused: true } : {}) },
+    ...(plan.standalone ? { after: [RESPONSE_SETTINGS] } : {}),
+    end: hasResultChecks(checks) ? (result) => (failedCheck(checks, rows(result)) ? 'rollback' : txEnd) : txEnd,
   };
 }
+
+const pageTotal = (result: QueryResult): number => Number((result.rows[0] as { page_total?: string } | undefined)?.page_total ?? 0);
 
 /**
  * `WITH pgrst_mutation AS (<write> RETURNING ...)[, pgrst_source AS (<representation>)] SELECT page_total, body,
  * location, inserted, response GUCs`: one row, counted over the representation when there is one.
  */
 export function mutateMain(plan: MutatePlan): Fragment {
+  if (plan.standalone) return mutationSql(plan);
   const mutation = sql`WITH pgrst_mutation AS (${mutationSql(plan)})`;
   const body = !plan.representation ? keyword('NULL::text') : plan.handler ? handlerBodyExpr(plan.handler, false) : bodyExpr(bodyMedia(plan.media));
   const location = plan.location ? LOCATION : keyword('NULL::text');
@@ -80,7 +84,7 @@ function mutationSql(plan: MutatePlan): Fragment {
   const returning = returningList(plan.returning, target);
   switch (statement.kind) {
     case 'insert':
-      return insertSql(table, target, statement, returning);
+      return insertSql(table, target, statement, plan.standalone ? undefined : returning);
     case 'update': {
       const where = whereSql(table, plan, statement.where);
       if (statement.body.columns.length === 0) {
@@ -95,7 +99,8 @@ function mutationSql(plan: MutatePlan): Fragment {
   }
 }
 
-function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, { kind: 'insert' }>, returning: Fragment): Fragment {
+/** The INSERT, with `RETURNING returning` when given. */
+function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, { kind: 'insert' }>, returning: Fragment | undefined): Fragment {
   const { body } = statement;
   const names = body.columns.map((c) => ident(c.name));
   const into = names.length === 0 ? target : sql`${target} (${join(names, ', ')})`;
@@ -104,7 +109,8 @@ function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, 
   const bodyScope: Scope = { alias: BODY_ALIAS, table, computed: () => undefined };
   const put = statement.putConditions.map((f) => filterExpr(bodyScope, f));
   const where = put.length === 0 ? keyword('') : sql` WHERE ${join(put, ' AND ')}`;
-  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflictSql(statement.onConflict, body.columns.map((c) => c.name))} RETURNING ${returning}`;
+  const returns = returning === undefined ? keyword('') : sql` RETURNING ${returning}`;
+  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflictSql(statement.onConflict, body.columns.map((c) => c.name))}${returns}`;
 }
 
 function onConflictSql(onConflict: OnConflict | undefined, columns: readonly string[]): Fragment {

@@ -12,9 +12,12 @@ import { compile, type Fragment, join, keyword, param, sql } from './fragment.js
 import { outputName } from './expressions.js';
 import { readSelect } from './read.js';
 
-const RESPONSE_GUCS = keyword(
-  "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status",
-);
+const RESPONSE_GUCS_TEXT =
+  "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status";
+const RESPONSE_GUCS = keyword(RESPONSE_GUCS_TEXT);
+
+/** A statement of its own reading `response.headers`/`response.status` (after a write run alone). */
+export const RESPONSE_SETTINGS: Statement = { text: `SELECT ${RESPONSE_GUCS_TEXT}`, values: [], prepare: true };
 
 const COUNT_ROWS = keyword('pg_catalog.count(*)');
 const COUNT_ROW_VALUES = keyword('pg_catalog.count(_postgrest_t)');

@@ -107,6 +107,13 @@ describe('schema cache', { skip }, () => {
     await client?.end();
   });
 
+  it('knows which relations may run user code after an INSERT has written its rows (AFTER INSERT triggers, rules)', async () => {
+    const walone = await loadSchemaCache(client, { schemas: ['walone'], extraSearchPath: [] });
+    const after = (name: string) => table(walone, 'walone', name).userCodeAfterInsert;
+    for (const name of ['plain', 'before_row', 'after_update', 'ran']) assert.equal(after(name), false, name);
+    for (const name of ['after_row', 'after_stmt', 'deferred', 'ruled', 'plain_view', 'parted']) assert.equal(after(name), true, name);
+  });
+
   it('loads relations with kinds, flags, descriptions and hides partitions', () => {
     const clients = table(cache, 'rel', 'clients');
     assert.equal(clients.kind, 'table');

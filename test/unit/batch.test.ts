@@ -113,4 +113,23 @@ describe('BatchQuery', () => {
     new BatchQuery([settings, main], () => {}).submit(conn as never);
     assert.deepEqual(conn.calls, ['parse pgrst_s', 'bind pgrst_s', 'execute', 'parse pgrst_m', 'bind pgrst_m', 'describe', 'execute', 'sync']);
   });
+
+  it("reports each statement's row count from its command tag", () => {
+    const conn = fakeConnection();
+    let results: BatchResult[] = [];
+    const write: BatchStatement = { text: 'INSERT INTO t SELECT 1', values: [], name: undefined, describe: false };
+    const q = new BatchQuery([settings, write, write, main], (_err, r) => (results = r));
+    q.submit(conn as never);
+    q.handleCommandComplete({ text: 'SELECT 1' });
+    q.handleCommandComplete({ text: 'INSERT 0 1500' });
+    q.handleCommandComplete({ text: 'SET' });
+    q.handleRowDescription({ fields: FIELDS });
+    q.handleDataRow({ fields: ['x'] });
+    q.handleCommandComplete({ text: 'SELECT 1' });
+    q.handleReadyForQuery(conn as never);
+    assert.deepEqual(
+      results.map((r) => r.rowCount),
+      [1, 1500, 0, 1],
+    );
+  });
 });

@@ -45,6 +45,7 @@ export function table(name: string, columns: readonly Column[], extra: Partial<T
     pkCols: [],
     columns,
     columnsByName: new Map(columns.map((c) => [c.name, c])),
+    userCodeAfterInsert: false,
     ...extra,
   };
 }

@@ -29,7 +29,7 @@ const TABLES_SQL = `
 WITH RECURSIVE ${EMPTY_SEARCH_PATH_CTE},
   ${DOMAIN_BASES_CTE},
   rels AS (
-    SELECT c.oid, n.nspname, c.relname, c.relkind
+    SELECT c.oid, n.nspname, c.relname, c.relkind, c.relhasrules
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p')
@@ -103,7 +103,12 @@ SELECT
     ELSE 0
   END AS updatable_bits,
   pks.cols AS pk_cols,
-  cols.columns
+  cols.columns,
+  -- tgtype bits: 4 INSERT, 2 BEFORE, 64 INSTEAD OF (neither: AFTER)
+  r.relkind <> 'r' OR r.relhasrules OR EXISTS (
+    SELECT 1 FROM pg_catalog.pg_trigger tg
+    WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal AND tg.tgtype::int & 4 <> 0 AND tg.tgtype::int & 66 = 0
+  ) AS user_code_after_insert
 FROM rels r
 LEFT JOIN cols ON cols.attrelid = r.oid
 LEFT JOIN pks ON pks.conrelid = r.oid
@@ -149,6 +154,7 @@ function decodeTable(row: Row): LoadedTable {
     pkCols: strArray(row.pk_cols),
     columns,
     columnsByName: new Map(columns.map((c) => [c.name, c])),
+    userCodeAfterInsert: bool(row.user_code_after_insert),
   };
 }
 
