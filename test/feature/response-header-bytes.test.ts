@@ -29,7 +29,9 @@ interface RawResponse {
   json(): unknown;
 }
 
-/** A request whose header values (and body) are sent as their UTF-8 bytes; the response's headers kept as bytes. */
+/**
+ * A request whose header values, path and body are sent as their UTF-8 bytes; the response's headers kept as bytes.
+ */
 function raw(method: string, path: string, headers: Readonly<Record<string, string | Buffer>> = {}, body?: string): Promise<RawResponse> {
   const url = new URL(path, srv.url);
   const bytes = body === undefined ? undefined : Buffer.from(body, 'utf8');
@@ -38,7 +40,9 @@ function raw(method: string, path: string, headers: Readonly<Record<string, stri
   for (const [k, v] of Object.entries(headers)) sent[k] = (typeof v === 'string' ? Buffer.from(v, 'utf8') : v).toString('latin1');
   if (bytes !== undefined) sent['Content-Length'] = String(bytes.length);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers: sent, agent: false }, (res) => {
+  // a path beyond ASCII goes out as its UTF-8 bytes as they are (URL would percent-encode them)
+  const target = /[^\x00-\x7f]/.test(path) ? Buffer.from(path, 'utf8').toString('latin1') : url.pathname + url.search;
+  const req = http.request({ host: url.hostname, port: url.port, path: target, method, headers: sent, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
@@ -245,5 +249,28 @@ describe('Content-Location and Location of relation names with control character
       assert.equal(r.status, 201, r.text);
       assert.equal(header(r, 'location'), `${path}?id=eq.2`);
     }
+  });
+});
+
+describe('paths beyond ASCII', () => {
+  const CAFE = 'café☃';
+
+  test('a table named beyond ASCII, reached by its percent-encoded name', async () => {
+    const r = await raw('GET', `/${encodeURIComponent(CAFE)}?id=eq.1`, { 'Accept-Profile': 'header_bytes' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json(), [{ id: 1, name: 'crème' }]);
+    assert.equal(header(r, 'content-location'), `/${CAFE}?id=eq.1`);
+  });
+
+  test('request.path is the path as sent, percent-encoding kept', async () => {
+    const r = await raw('GET', `/rpc/${encodeURIComponent('pfad☃')}`, { 'Accept-Profile': 'header_bytes' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json(), '/rpc/pfad%E2%98%83');
+  });
+
+  test("bytes beyond ASCII sent as they are: node's HTTP parser refuses the request line, a 400", async () => {
+    const r = await raw('GET', `/${CAFE}?id=eq.1`, { 'Accept-Profile': 'header_bytes' });
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json(), { code: 'PGRSTX400', message: 'Malformed HTTP request', details: 'Parse Error: Invalid char in url path', hint: null });
   });
 });
