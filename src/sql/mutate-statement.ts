@@ -1,5 +1,6 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
-// representation, `Location` and the upsert's inserted count from those rows in SQL. No I/O.
+// representation, `Location` and the upsert's inserted count from those rows in SQL; or, for a plan run alone
+// (MutatePlan.standalone), the plain INSERT followed by a statement reading the response settings. No I/O.
 import type { QueryResult } from 'pg';
 import type { Statement, TxScript } from '../db/execute.js';
 import { bodyMedia } from '../plan/media.js';
