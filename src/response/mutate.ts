@@ -2,7 +2,7 @@
 // each kind of mutation. Pure: failed row-count checks (the transaction already rolled back) become their errors here.
 import type { TxResult } from '../db/execute.js';
 import type { ApiResponse } from '../http/types.js';
-import { failedCheck } from '../plan/mutate-checks.js';
+import { failedCheck, writtenRows } from '../plan/mutate-checks.js';
 import type { MutatePlan } from '../plan/mutate-types.js';
 import type { ApiRequest } from '../request/api-request.js';
 import { contentTypeHeader } from '../request/media-type.js';
@@ -13,7 +13,9 @@ import { addProfile, addVary, applyResponseGucs, type ResultRow, responseBody } 
 
 /** Builds the response of a successful write. */
 export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResult): ApiResponse {
-  const { rows, row } = mutateResult(plan, result);
+  const rows = writtenRows(plan, result.main);
+  // a write run alone has its response settings read by the statement after it
+  const row = (plan.standalone ? result.after[0] : result.main)?.rows[0] as ResultRow | undefined;
   const failure = failedCheck(plan.checks, rows);
   if (failure) throw failure;
 
@@ -53,16 +55,6 @@ export function mutateResponse(plan: MutatePlan, req: ApiRequest, result: TxResu
   const finalStatus = applyResponseGucs(row, headers, status);
   addVary(headers);
   return { status: finalStatus, headers, body };
-}
-
-/**
- * The written rows' count and the row with the response settings (and whatever else the statement built): a write
- * run alone counts in its command tag and has its settings read by the statement after it.
- */
-function mutateResult(plan: MutatePlan, result: TxResult): { readonly rows: number; readonly row: ResultRow | undefined } {
-  if (plan.standalone) return { rows: result.main.rowCount ?? 0, row: result.after[0]?.rows[0] as ResultRow | undefined };
-  const row = result.main.rows[0] as ResultRow | undefined;
-  return { rows: Number(row?.['page_total'] ?? 0), row };
 }
 
 function preferenceAction(plan: MutatePlan, req: ApiRequest): PreferenceAction {

@@ -1,10 +1,9 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
 // representation, `Location` and the upsert's inserted count from those rows in SQL; or, for a plan run alone
 // (MutatePlan.standalone), the plain INSERT followed by a statement reading the response settings. No I/O.
-import type { QueryResult } from 'pg';
 import type { Statement, TxScript } from '../db/execute.js';
 import { bodyMedia } from '../plan/media.js';
-import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
+import { failedCheck, hasResultChecks, writtenRows } from '../plan/mutate-checks.js';
 import type { MutatePlan, Mutation, MutateWhere, OnConflict, Returning } from '../plan/mutate-types.js';
 import type { Table } from '../schema-cache/types.js';
 import { bodyExpr, handlerBodyExpr } from './body.js';
@@ -43,18 +42,15 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext, compiled?: St
     // EXPLAIN ANALYZE runs the write, committed unless the preferences roll it back (as PostgREST does); no row checks.
     return { readOnly: false, before, main: explainStatement(plan.media, mutateMain(plan)), end: txEnd };
   }
-  const rows = plan.standalone ? (result: QueryResult) => result.rowCount ?? 0 : pageTotal;
   return {
     readOnly: false,
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
     main: compiled ?? { ...compile(mutateMain(plan)), prepare: true, ...(plan.standalone ? { resultUnused: true } : {}) },
     ...(plan.standalone ? { after: [RESPONSE_SETTINGS] } : {}),
-    end: hasResultChecks(checks) ? (result) => (failedCheck(checks, rows(result)) ? 'rollback' : txEnd) : txEnd,
+    end: hasResultChecks(checks) ? (result) => (failedCheck(checks, writtenRows(plan, result)) ? 'rollback' : txEnd) : txEnd,
   };
 }
-
-const pageTotal = (result: QueryResult): number => Number((result.rows[0] as { page_total?: string } | undefined)?.page_total ?? 0);
 
 /**
  * `WITH pgrst_mutation AS (<write> RETURNING ...)[, pgrst_source AS (<representation>)] SELECT page_total, body,
