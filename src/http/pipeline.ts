@@ -95,11 +95,16 @@ async function serve(
     return { ...info, headers: withVary(info.headers) };
   }
   if (request.target.kind === 'root') {
+    let t = performance.now();
     const contents =
       config.openapiMode === 'follow-privileges'
         ? await visibleContents(state, snapshot, request, auth, queries)
         : allContents(schemaCache, request.schema);
-    return rootResponse(request, schemaCache, config, contents);
+    timings.transaction = performance.now() - t;
+    t = performance.now();
+    const response = rootResponse(request, schemaCache, config, contents);
+    timings.response = performance.now() - t;
+    return response;
   }
   const t = performance.now();
   const plan = planRequest(request, schemaCache, config);
@@ -192,10 +197,12 @@ async function visibleContents(state: AppState, snapshot: Snapshot, req: ApiRequ
     snapshot.schemaCache,
   );
   const result = await transact(state, script, snapshot.config.dbPreparedStatements, queries);
-  const visible = JSON.parse(String(result.main.rows[0]?.['body'] ?? '{}')) as { tables?: string[]; routines?: string[] };
+  const text = String(result.main.rows[0]?.['body'] ?? '{}');
+  const visible = JSON.parse(text) as { tables?: string[]; routines?: string[] };
   const tables = new Set(visible.tables ?? []);
   const routines = new Set(visible.routines ?? []);
-  return { tables: all.tables.filter((t) => tables.has(t.name)), routines: all.routines.filter((r) => routines.has(r.name)) };
+  // the lists as PostgreSQL sent them name the selection (the same catalog lists them in the same order)
+  return { tables: all.tables.filter((t) => tables.has(t.name)), routines: all.routines.filter((r) => routines.has(r.name)), key: text };
 }
 
 /** Adds the trace and Server-Timing headers and writes the access log line (unless `logged` is false). */

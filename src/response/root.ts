@@ -1,5 +1,6 @@
 // GET / : the OpenAPI description of the selected schema (Swagger 2.0 as PostgREST, or OpenAPI 3.1 when configured or
-// asked for). Pure: privileges are filtered by the caller when openapi-mode is follow-privileges.
+// asked for). Privileges are filtered by the caller when openapi-mode is follow-privileges; the document text is kept per
+// schema cache, configuration, version, schema and contents, so a reload or a change of grants builds it again.
 import { VERSION } from '../app/version.js';
 import type { AppConfig } from '../config/types.js';
 import { pgrst126OpenApiDisabled } from '../errors/catalogue.js';
@@ -15,6 +16,28 @@ import { addProfile, addVary } from './read.js';
 export interface RootContents {
   readonly tables: readonly Table[];
   readonly routines: readonly Routine[];
+  /** Names the selection: equal keys, equal lists (`*`: every table and routine of the schema). */
+  readonly key: string;
+}
+
+// Documents as sent, per schema cache and configuration (a reload brings new ones, and the old ones go with them), by
+// schema, version and contents: a document is built from those alone, and building one takes milliseconds.
+const documents = new WeakMap<SchemaCache, WeakMap<AppConfig, Map<string, string>>>();
+// Distinct contents come from roles seeing different objects (follow-privileges): a bound on how many are kept.
+const MAX_DOCUMENTS = 64;
+
+function documentText(cache: SchemaCache, config: AppConfig, key: string, build: () => unknown): string {
+  let byConfig = documents.get(cache);
+  if (byConfig === undefined) documents.set(cache, (byConfig = new WeakMap()));
+  let texts = byConfig.get(config);
+  if (texts === undefined) byConfig.set(config, (texts = new Map()));
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(build());
+    if (texts.size >= MAX_DOCUMENTS) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
 }
 
 const OPENAPI31_MIME = 'application/vnd.oai.openapi+json;version=3.1';
@@ -40,13 +63,15 @@ export function rootResponse(req: ApiRequest, cache: SchemaCache, config: AppCon
   };
   // Asked for by name, 3.1 is labelled with that name; otherwise PostgREST's type, whichever version is configured.
   const asked31 = media.kind === 'other';
-  const doc = asked31 || config.openapiVersion === '3.1' ? openapi31Document(input) : swagger2Document(input);
+  const v31 = asked31 || config.openapiVersion === '3.1';
+  const key = `${v31 ? '3.1' : '2'}\u0000${req.schema}\u0000${contents.key}`;
+  const body = req.method === 'HEAD' ? null : documentText(cache, config, key, () => (v31 ? openapi31Document(input) : swagger2Document(input)));
   const headers: Record<string, string> = {
     'Content-Type': asked31 ? OPENAPI31_MIME : 'application/openapi+json; charset=utf-8',
   };
   addProfile(headers, req);
   addVary(headers);
-  return { status: 200, headers, body: req.method === 'HEAD' ? null : JSON.stringify(doc) };
+  return { status: 200, headers, body };
 }
 
 /** Every table and routine of the request's schema (openapi-mode = ignore-privileges). */
@@ -54,5 +79,6 @@ export function allContents(cache: SchemaCache, schema: string): RootContents {
   return {
     tables: [...(cache.tables.get(schema)?.values() ?? [])],
     routines: [...(cache.routines.get(schema)?.values() ?? [])].flat(),
+    key: '*',
   };
 }

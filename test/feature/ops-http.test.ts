@@ -87,6 +87,13 @@ describe('v16 Vary, Server-Timing and keep-alive', () => {
     }
   });
 
+  test('GET / times its transaction (what the role may use, follow-privileges) in Server-Timing', async () => {
+    const r = await request(srv.url, '/');
+    assert.equal(r.status, 200);
+    const m = /transaction;dur=(\d+\.\d)/.exec(r.headers.get('server-timing') ?? '');
+    assert.ok(m && Number(m[1]) > 0, `a round trip to the database takes time: ${r.headers.get('server-timing')}`);
+  });
+
   test('errors carry no Vary', async () => {
     for (const [method, path, status] of [
       ['GET', '/nope', 404],

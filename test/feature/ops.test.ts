@@ -58,6 +58,37 @@ describe('schema reload', () => {
     }
     await eventually(async () => (await request(srv.url, '/things')).headers.get('content-range') === '0-2/*');
   });
+
+  test('GET / is described again after a schema reload, a grant and a config reload (the document is kept between)', async () => {
+    const doc = async () => (await request(srv.url, '/')).json() as { securityDefinitions?: unknown; paths: Record<string, unknown> };
+    const first = await request(srv.url, '/');
+    assert.equal((await request(srv.url, '/')).text, first.text, 'the same document twice');
+    assert.ok(!('/late_doc' in (await doc()).paths));
+    await adminQuery('CREATE TABLE ops.late_doc (id int)');
+    await adminQuery("NOTIFY pgrst_ops_test, 'reload schema'");
+    // in the schema cache (no longer 404), but not the anonymous role's to use: not described (follow-privileges)
+    await eventually(async () => (await request(srv.url, '/late_doc')).status !== 404);
+    assert.ok(!('/late_doc' in (await doc()).paths));
+    // a grant needs no reload: what the role may use is asked of the database on every request
+    await adminQuery('GRANT SELECT ON ops.late_doc TO postgrest_test_anonymous');
+    assert.ok('/late_doc' in (await doc()).paths);
+    assert.equal((await doc()).securityDefinitions, undefined);
+    await adminQuery("ALTER ROLE postgrest_test_ops_authenticator SET pgrst.openapi_security_active = 'true'");
+    try {
+      await adminQuery("NOTIFY pgrst_ops_test, 'reload config'");
+      await eventually(async () => (await doc()).securityDefinitions !== undefined);
+      assert.ok('/late_doc' in (await doc()).paths);
+    } finally {
+      await adminQuery('ALTER ROLE postgrest_test_ops_authenticator RESET pgrst.openapi_security_active');
+      await adminQuery("NOTIFY pgrst_ops_test, 'reload config'");
+      await adminQuery('DROP TABLE ops.late_doc');
+      await adminQuery("NOTIFY pgrst_ops_test, 'reload schema'");
+    }
+    await eventually(async () => {
+      const d = await doc();
+      return d.securityDefinitions === undefined && !('/late_doc' in d.paths);
+    });
+  });
 });
 
 describe('profiles over several schemas', () => {
