@@ -28,9 +28,15 @@ const MAX_DOCUMENTS = 64;
 
 function documentText(cache: SchemaCache, config: AppConfig, key: string, build: () => unknown): string {
   let byConfig = documents.get(cache);
-  if (byConfig === undefined) documents.set(cache, (byConfig = new WeakMap()));
+  if (byConfig === undefined) {
+    byConfig = new WeakMap();
+    documents.set(cache, byConfig);
+  }
   let texts = byConfig.get(config);
-  if (texts === undefined) byConfig.set(config, (texts = new Map()));
+  if (texts === undefined) {
+    texts = new Map();
+    byConfig.set(config, texts);
+  }
   let text = texts.get(key);
   if (text === undefined) {
     text = JSON.stringify(build());
