@@ -53,9 +53,24 @@ const OPENAPI31: MediaType = { kind: 'other', raw: OPENAPI31_MIME };
 export function rootResponse(req: ApiRequest, cache: SchemaCache, config: AppConfig, contents: RootContents): ApiResponse {
   if (config.openapiMode === 'disabled') throw pgrst126OpenApiDisabled();
   const media = negotiate(req.accept, [MT.openapi, MT.json, OPENAPI31]);
+  // Asked for by name, 3.1 is labelled with that name; otherwise PostgREST's type, whichever version is configured.
+  const asked31 = media.kind === 'other';
+  const v31 = asked31 || config.openapiVersion === '3.1';
+  const key = `${v31 ? '3.1' : '2'}\u0000${req.schema}\u0000${contents.key}`;
+  const body = req.method === 'HEAD' ? null : documentText(cache, config, key, () => buildDocument(v31, req.schema, cache, config, contents));
+  const headers: Record<string, string> = {
+    'Content-Type': asked31 ? OPENAPI31_MIME : 'application/openapi+json; charset=utf-8',
+  };
+  addProfile(headers, req);
+  addVary(headers);
+  return { status: 200, headers, body };
+}
+
+/** The document itself, built only when no kept text answers the request. */
+function buildDocument(v31: boolean, schema: string, cache: SchemaCache, config: AppConfig, contents: RootContents): unknown {
   const input = {
     cache,
-    schema: req.schema,
+    schema,
     tables: contents.tables,
     routines: contents.routines,
     config: {
@@ -67,17 +82,7 @@ export function rootResponse(req: ApiRequest, cache: SchemaCache, config: AppCon
     version: VERSION,
     docsVersion: 'v16',
   };
-  // Asked for by name, 3.1 is labelled with that name; otherwise PostgREST's type, whichever version is configured.
-  const asked31 = media.kind === 'other';
-  const v31 = asked31 || config.openapiVersion === '3.1';
-  const key = `${v31 ? '3.1' : '2'}\u0000${req.schema}\u0000${contents.key}`;
-  const body = req.method === 'HEAD' ? null : documentText(cache, config, key, () => (v31 ? openapi31Document(input) : swagger2Document(input)));
-  const headers: Record<string, string> = {
-    'Content-Type': asked31 ? OPENAPI31_MIME : 'application/openapi+json; charset=utf-8',
-  };
-  addProfile(headers, req);
-  addVary(headers);
-  return { status: 200, headers, body };
+  return v31 ? openapi31Document(input) : swagger2Document(input);
 }
 
 /** Every table and routine of the request's schema (openapi-mode = ignore-privileges). */
