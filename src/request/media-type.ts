@@ -1,5 +1,6 @@
 // Media types as PostgREST understands them: parsing (Content-Type, Accept with q-values), negotiation, Content-Type rendering.
 // Pure: no schema-cache lookups; custom media handlers are the planner's business, this module only knows the built-ins.
+import { headerText } from '../text/header-bytes.js';
 import { memoByText } from '../text/memo.js';
 import { isHaskellSpace } from '../text/haskell-space.js';
 import { pgrst102InvalidBody, pgrst107NotAcceptable } from '../errors/catalogue.js';
@@ -199,7 +200,9 @@ export function parseAccept(header: string | undefined): readonly MediaType[] {
 }
 
 const ANY: readonly MediaType[] = [MT.any];
-const acceptOf = memoByText(256, (header): readonly MediaType[] => sortAccept(header).map(parseMediaType));
+// The header's bytes read as UTF-8, as PostgREST reads them: a type named by a non-ASCII domain matches, and the
+// PGRST107 message lists the types as sent.
+const acceptOf = memoByText(256, (header): readonly MediaType[] => sortAccept(headerText(header)).map(parseMediaType));
 
 /** The media type as PostgREST writes it (in Content-Type and in error messages). */
 export function toMime(mt: MediaType): string {
@@ -235,7 +238,10 @@ export function toMime(mt: MediaType): string {
   }
 }
 
-/** The response `Content-Type`: built-ins carry `; charset=utf-8`, octet-stream and custom types do not. */
+/**
+ * The response `Content-Type`: built-ins carry `; charset=utf-8`, octet-stream and custom types do not. A custom type
+ * is ASCII: only domains named like `type/subtype` in ASCII letters, digits and `.+-` are handlers (schema cache).
+ */
 export function contentTypeHeader(mt: MediaType): string {
   return mt.kind === 'octet-stream' || mt.kind === 'other' ? toMime(mt) : `${toMime(mt)}; charset=utf-8`;
 }
@@ -300,7 +306,7 @@ export function parseContentType(header: string | undefined): MediaType {
   return header === undefined ? MT.json : contentTypeOf(header);
 }
 
-const contentTypeOf = memoByText(256, parseMediaType);
+const contentTypeOf = memoByText(256, (header) => parseMediaType(headerText(header)));
 
 /** The body formats PostgREST reads. */
 export type BodyMediaType = 'json' | 'csv' | 'url-encoded' | 'text-plain' | 'text-xml' | 'octet-stream';

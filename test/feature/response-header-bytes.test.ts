@@ -168,6 +168,28 @@ describe('profile headers naming non-ASCII schemas', () => {
   });
 });
 
+describe('media types beyond ASCII', () => {
+  test('an Accept sent as UTF-8 is named as text in PGRST107', async () => {
+    const r = await raw('GET', '/things', { 'Accept-Profile': SNOW, Accept: 'text/ü, application/vnd.☃+json;q=0.5' });
+    assert.equal(r.status, 406, r.text);
+    assert.deepEqual(r.json(), {
+      code: 'PGRST107',
+      message: 'None of these media types are available: text/ü, application/vnd.☃+json',
+      details: null,
+      hint: null,
+    });
+    assert.equal(header(r, 'content-length'), String(r.body.length));
+  });
+
+  test('a Content-Type sent as UTF-8 is named as text in PGRST102, and nothing is written', async () => {
+    const r = await raw('POST', '/things', { 'Content-Profile': SNOW, 'Content-Type': 'text/ü' }, '{"id":9,"name":"x"}');
+    assert.equal(r.status, 400, r.text);
+    assert.deepEqual(r.json(), { code: 'PGRST102', message: 'Content-Type not acceptable: text/ü', details: null, hint: null });
+    const after = await raw('GET', '/things?id=eq.9', { 'Accept-Profile': SNOW });
+    assert.equal(after.text, '[]');
+  });
+});
+
 describe('response.headers names and values no header may carry', () => {
   const PGRST111 = {
     code: 'PGRST111',
