@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { asymToken, hsToken, testKeys } from '../support/tokens.js';
 
-const SECRET = TEST_JWT_SECRET;
 const MEMBER = 'postgrest_test_auth_member';
 
 /** A JWKS endpoint whose document can be swapped; counts the fetches. */
@@ -85,7 +84,7 @@ describe('jwt-jwks-url', () => {
   });
 
   test('jwt-secret keeps working besides the fetched keys', async () => {
-    assert.equal(await status(cached, hsToken('HS256', SECRET, { role: MEMBER })), 200);
+    assert.equal(await status(cached, hsToken('HS256', TEST_JWT_SECRET, { role: MEMBER })), 200);
   });
 
   test('the set is fetched once while it is fresh', async () => {
@@ -117,6 +116,6 @@ describe('jwt-jwks-url', () => {
 
   test('an unreachable URL: tokens are refused with 401, never 500; jwt-secret tokens still work', async () => {
     assert.equal(await status(unreachable, k1Token()), 401);
-    assert.equal(await status(unreachable, hsToken('HS256', SECRET, { role: MEMBER })), 200);
+    assert.equal(await status(unreachable, hsToken('HS256', TEST_JWT_SECRET, { role: MEMBER })), 200);
   });
 });

@@ -5,9 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { b64url, hsToken } from '../support/tokens.js';
 
-const SECRET = TEST_JWT_SECRET;
 const now = () => Math.floor(Date.now() / 1000);
-const token = (payload: Record<string, unknown>) => hsToken('HS256', SECRET, payload);
+const token = (payload: Record<string, unknown>) => hsToken('HS256', TEST_JWT_SECRET, payload);
 const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
 const MEMBER = 'postgrest_test_auth_member';
 
@@ -120,7 +119,7 @@ describe('refused tokens', () => {
   });
 
   test('HS512 against a plain secret (registered for HS256 only)', async () => {
-    const t = hsToken('HS512', SECRET, { role: MEMBER });
+    const t = hsToken('HS512', TEST_JWT_SECRET, { role: MEMBER });
     await assertInvalidToken(path, bearer(t), 'PGRST301', 'No suitable key or wrong key type', 'No suitable key was found to decode the JWT');
   });
 
@@ -141,7 +140,7 @@ describe('refused tokens', () => {
   });
 
   test('claims that are not an object', async () => {
-    const t = hsToken('HS256', SECRET, '[1,2]');
+    const t = hsToken('HS256', TEST_JWT_SECRET, '[1,2]');
     await assertInvalidToken(path, bearer(t), 'PGRST303', 'Parsing claims failed');
   });
 

@@ -5,10 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { hsToken } from '../support/tokens.js';
 
-const SECRET = TEST_JWT_SECRET;
 const MEMBER = 'postgrest_test_auth_member';
 const as = (sub: string, extra: Record<string, string> = {}) => ({
-  Authorization: `Bearer ${hsToken('HS256', SECRET, { role: MEMBER, sub })}`,
+  Authorization: `Bearer ${hsToken('HS256', TEST_JWT_SECRET, { role: MEMBER, sub })}`,
   ...extra,
 });
 const alice = as('alice');
@@ -117,7 +116,7 @@ describe('privileges', () => {
   });
 
   test('an authenticated role without the grant: 403 42501', async () => {
-    const t = hsToken('HS256', SECRET, { role: 'Postgrest_Test_MixedCase' });
+    const t = hsToken('HS256', TEST_JWT_SECRET, { role: 'Postgrest_Test_MixedCase' });
     const r = await request(srv.url, '/secrets', { headers: { Authorization: `Bearer ${t}` } });
     assert.equal(r.status, 403);
     assert.deepEqual(r.json(), { code: '42501', details: null, hint: null, message: 'permission denied for table secrets' });

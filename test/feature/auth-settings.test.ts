@@ -5,8 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { request, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { hsToken } from '../support/tokens.js';
 
-const SECRET = TEST_JWT_SECRET;
-const token = (payload: Record<string, unknown>) => hsToken('HS256', SECRET, payload);
+const token = (payload: Record<string, unknown>) => hsToken('HS256', TEST_JWT_SECRET, payload);
 const MEMBER = 'postgrest_test_auth_member';
 const TUNED = 'postgrest_test_auth_tuned';
 
