@@ -74,6 +74,8 @@ export class AppState {
       acquisitionTimeoutMs: config.dbPoolAcquisitionTimeout * 1000,
       maxIdleMs: config.dbPoolMaxIdletime * 1000,
       maxLifetimeMs: config.dbPoolMaxLifetime * 1000,
+      pipelineDepth: config.dbPoolPipelineDepth,
+      onPipelined: () => this.metrics.pipelinedRequest(),
       onConnectionLost: () => this.connectionLost(),
       onEvent: (e) => {
         if (this.log.enabled('debug')) this.log.log('debug', poolEventMessage(e));

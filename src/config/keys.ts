@@ -123,6 +123,11 @@ export const KEYS: readonly KeySpec[] = [
     parse: orDefault(30), dump: dumpInt,
   }),
   key({
+    name: 'db-pool-pipeline-depth', field: 'dbPoolPipelineDepth', coerce: 'int', reloadable: false, origin: 'postgrest-ts',
+    doc: 'Requests one pooled connection may carry at once; above 1, a request may be written behind a young read-only one.',
+    parse: atLeast('db-pool-pipeline-depth', 1, 1), dump: dumpInt,
+  }),
+  key({
     name: 'db-pool-automatic-recovery', field: 'dbPoolAutomaticRecovery', coerce: 'bool', reloadable: true,
     doc: 'Reconnect with backoff when the database connection is lost; when off, exit instead.',
     parse: orDefault(true), dump: dumpBool,

@@ -38,6 +38,8 @@ export interface AppConfig {
   /** Seconds. */
   readonly dbPoolAcquisitionTimeout: number;
   readonly dbPoolAutomaticRecovery: boolean;
+  /** Requests one pooled connection may carry at once (ours; 1: one, as PostgREST). */
+  readonly dbPoolPipelineDepth: number;
   /** Seconds. */
   readonly dbPoolMaxIdletime: number;
   /** Seconds. */

@@ -90,7 +90,10 @@ export class BatchQuery extends (pg.Query as unknown as new (text: string) => ob
     const messages: FrontendStatement[] = [];
     for (let i = 0; i < this.statements.length; i++) {
       const st = this.statements[i]!;
-      const name = st.name ?? '';
+      let name = st.name ?? '';
+      // Parsed by a batch still in flight on this connection (db-pool-pipeline-depth): should that batch fail before
+      // its Parse, the name would be unknown here, so this one parses its own unnamed statement.
+      if (name && connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] !== undefined) name = '';
       // A named statement's row description never changes: asked for once per connection, then remembered.
       const known = name && connection.parsedStatements[name] !== undefined ? described.get(name) : undefined;
       this.#known.push(known);

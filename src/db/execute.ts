@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { IsolationLevel } from '../schema-cache/types.js';
 import { quoteIdent } from '../sql/fragment.js';
 import { type BatchResult, BatchQuery, type BatchStatement } from './batch.js';
-import type { PooledConnection } from './pool.js';
+import { type ConnectionUse, EXCLUSIVE, type PooledConnection } from './pool.js';
 import { BodyStream } from './wire-tap.js';
 
 /** A statement with its own bind parameters; `prepare` asks for a named (cached) prepared statement. */
@@ -94,12 +94,30 @@ const ISOLATION: Readonly<Record<IsolationLevel, string>> = {
   serializable: 'SERIALIZABLE',
 };
 
+/**
+ * A fixed COMMIT at the session's default level (read committed), with read-only mode set by the first statement when
+ * asked for, lets the whole script run as one implicit transaction: one batch.
+ */
+function batchable(script: TxScript): boolean {
+  return script.end === 'commit' && script.isolation === undefined && (!script.readOnly || script.before[0]?.setsReadOnly === true);
+}
+
+const FOLLOWS: ConnectionUse = { follows: true, leads: false };
+const FOLLOWS_AND_LEADS: ConnectionUse = { follows: true, leads: true };
+
+/**
+ * How the script may share its connection (db-pool-pipeline-depth): a batch may be written behind other requests on a
+ * busy connection, and a read-only one may also have others written behind it (a read never waits for a row lock).
+ * BEGIN … COMMIT over several round trips has its connection to itself.
+ */
+export function connectionUse(script: TxScript): ConnectionUse {
+  if (!batchable(script)) return EXCLUSIVE;
+  return script.readOnly ? FOLLOWS_AND_LEADS : FOLLOWS;
+}
+
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
 export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
-  // A fixed COMMIT at the session's default level (read committed), with read-only mode set by the first statement
-  // when asked for, lets the whole script run as one implicit transaction.
-  const batchable = script.end === 'commit' && script.isolation === undefined && (!script.readOnly || script.before[0]?.setsReadOnly === true);
-  return batchable ? runBatch(conn, script, usePrepared) : runSequence(conn, script, usePrepared);
+  return batchable(script) ? runBatch(conn, script, usePrepared) : runSequence(conn, script, usePrepared);
 }
 
 /**
@@ -149,6 +167,9 @@ async function runBatch(conn: PooledConnection, script: TxScript, usePrepared: b
           return body;
         },
       });
+    } else {
+      // every batch takes its turn at the tap, in the order batches are written (db-pool-pipeline-depth)
+      tap?.arm(null);
     }
     // BatchQuery writes all its messages at once: no corking needed
     client.query(query as unknown as pg.QueryConfig);

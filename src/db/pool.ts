@@ -2,6 +2,7 @@
 // idle and lifetime limits. It is the only module that creates driver connections for requests; it knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { ApiError } from '../errors/api-error.js';
 import { pgrst000ConnectionError, pgrst003AcquisitionTimeout } from '../errors/catalogue.js';
@@ -18,6 +19,10 @@ export interface PoolOptions {
   readonly acquisitionTimeoutMs: number;
   readonly maxIdleMs: number;
   readonly maxLifetimeMs: number;
+  /** db-pool-pipeline-depth: how many requests one connection may carry at once (1: one, as PostgREST). */
+  readonly pipelineDepth?: number;
+  /** Called for each request queued behind another on a busy connection. */
+  readonly onPipelined?: () => void;
   /** Called when a connection breaks (socket error, backend terminated). */
   readonly onConnectionLost?: (err: Error) => void;
   /** Connection lifecycle events, for PostgREST's debug log lines (hasql-pool's observations). */
@@ -58,9 +63,40 @@ export interface PooledConnection {
   socket: Socket | undefined;
   /** Streams large bodies off the socket (see wire-tap.ts); undefined when it could not be installed. */
   tap: WireTap | undefined;
+  /** The requests the connection carries, oldest first (more than one only with db-pool-pipeline-depth > 1). */
+  readonly carrying: Carried[];
+  /** Closed and its slot freed: the releases of requests still carried on it change nothing. */
+  discarded: boolean;
 }
 
+/**
+ * How a request uses its connection, for db-pool-pipeline-depth. A request that `follows` may be written behind the
+ * requests a busy connection carries: it is one batch (one Sync, its own implicit transaction, see execute.ts) and its
+ * body does not stream. One that also `leads` may have others written behind it: it is read-only, so it never waits
+ * for a lock a write holds.
+ */
+export interface ConnectionUse {
+  readonly follows: boolean;
+  readonly leads: boolean;
+}
+
+/** A request that has a connection to itself until it is done. */
+export const EXCLUSIVE: ConnectionUse = { follows: false, leads: false };
+
+interface Carried {
+  /** performance.now() when the request got the connection. */
+  readonly since: number;
+  readonly leads: boolean;
+}
+
+/**
+ * A request is only queued behind requests that started less than this long ago: one still running after that may be
+ * slow (a report, a long function), and everything behind it would wait for it.
+ */
+const LEAD_WINDOW_MS = 2;
+
 interface Waiter {
+  readonly use: ConnectionUse;
   resolve(conn: PooledConnection): void;
   reject(err: unknown): void;
   timer: NodeJS.Timeout;
@@ -75,10 +111,19 @@ export interface PoolStats {
   readonly timeouts: number;
 }
 
+/** `conn` now carries one more request. */
+function carry(conn: PooledConnection, use: ConnectionUse, now = performance.now()): PooledConnection {
+  conn.carrying.push({ since: now, leads: use.leads });
+  return conn;
+}
+
 export class Pool {
   readonly #opts: PoolOptions;
   readonly #idle: PooledConnection[] = [];
   readonly #waiters: Waiter[] = [];
+  /** Connections carrying requests others may follow (only with db-pool-pipeline-depth > 1). */
+  readonly #leading = new Set<PooledConnection>();
+  readonly #depth: number;
   #size = 0; // open or opening connections
   #timeouts = 0;
   #ended = false;
@@ -86,25 +131,41 @@ export class Pool {
 
   constructor(opts: PoolOptions) {
     this.#opts = opts;
+    this.#depth = opts.pipelineDepth ?? 1;
     this.#reaper = setInterval(() => this.#reap(), Math.max(250, Math.min(opts.maxIdleMs, 5000)));
     this.#reaper.unref();
   }
 
-  /** Borrows a connection, opening one when below `db-pool`; fails with PGRST003 after the acquisition timeout. */
-  acquire(): Promise<PooledConnection> {
+  /**
+   * Borrows a connection, opening one when below `db-pool`; fails with PGRST003 after the acquisition timeout. With
+   * db-pool-pipeline-depth above 1, a request that may follow is first written behind a young read-only request on a
+   * busy connection: its backend then goes from one request to the next without waiting for the network, instead of
+   * another backend being woken up with cold caches.
+   */
+  acquire(use: ConnectionUse = EXCLUSIVE): Promise<PooledConnection> {
     if (this.#ended) return Promise.reject(connectionError(new Error('the connection pool is closed')));
+    if (use.follows && this.#leading.size > 0) {
+      const conn = this.#followable(performance.now());
+      if (conn) {
+        carry(conn, use);
+        if (!use.leads) this.#leading.delete(conn);
+        this.#opts.onPipelined?.();
+        return Promise.resolve(conn);
+      }
+    }
     const now = Date.now();
     for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
       if (!conn.broken && now - conn.createdAt < this.#opts.maxLifetimeMs) {
         conn.lastUsed = now;
         this.#opts.onEvent?.({ kind: 'used', id: conn.id });
-        return Promise.resolve(conn);
+        return Promise.resolve(this.#take(conn, use));
       }
       this.#discard(conn, conn.broken ? 'network error' : 'max lifetime');
     }
-    if (this.#size < this.#opts.size) return this.#open();
+    if (this.#size < this.#opts.size) return this.#open().then((conn) => this.#take(conn, use));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
+        use,
         resolve,
         reject,
         timer: setTimeout(() => {
@@ -118,10 +179,38 @@ export class Pool {
     });
   }
 
-  /** Returns a connection; a broken one (or any, with `discard`) is closed and its slot freed. */
+  /** A busy connection a request may be written behind: few enough requests on it, all read-only and young. */
+  #followable(now: number): PooledConnection | undefined {
+    for (const conn of this.#leading) {
+      const oldest = conn.carrying[0];
+      if (oldest !== undefined && conn.carrying.length < this.#depth && !conn.broken && now - oldest.since < LEAD_WINDOW_MS) return conn;
+    }
+    return undefined;
+  }
+
+  /** `conn`, free until now, carries the request. */
+  #take(conn: PooledConnection, use: ConnectionUse): PooledConnection {
+    carry(conn, use);
+    if (use.leads && this.#depth > 1) this.#leading.add(conn);
+    return conn;
+  }
+
+  /**
+   * Returns a connection for the oldest request it carries (requests end in the order they were written); a broken
+   * one (or any, with `discard`) is closed and its slot freed.
+   */
   release(conn: PooledConnection, discard = false): void {
-    if (discard || conn.broken || this.#ended || Date.now() - conn.createdAt >= this.#opts.maxLifetimeMs) {
-      this.#discard(conn, discard || conn.broken ? 'network error' : this.#ended ? 'release' : 'max lifetime');
+    conn.carrying.shift();
+    if (conn.discarded) return;
+    const dead = discard || conn.broken;
+    // Still carrying others: it stays busy (a broken connection fails them too, so it goes now).
+    if (conn.carrying.length > 0 && !dead) {
+      if (conn.carrying.every((c) => c.leads)) this.#leading.add(conn);
+      return;
+    }
+    this.#leading.delete(conn);
+    if (dead || this.#ended || Date.now() - conn.createdAt >= this.#opts.maxLifetimeMs) {
+      this.#discard(conn, dead ? 'network error' : this.#ended ? 'release' : 'max lifetime');
       this.#serveWaiter();
       return;
     }
@@ -131,7 +220,7 @@ export class Pool {
     if (waiter) {
       clearTimeout(waiter.timer);
       this.#opts.onEvent?.({ kind: 'used', id: conn.id });
-      waiter.resolve(conn);
+      waiter.resolve(this.#take(conn, waiter.use));
     } else {
       this.#idle.push(conn);
     }
@@ -165,7 +254,17 @@ export class Pool {
   async #open(): Promise<PooledConnection> {
     this.#size++;
     const client = new pg.Client({ ...this.#opts.clientConfig, pipeline: true, types: RAW_TYPES } as pg.ClientConfig);
-    const conn: PooledConnection = { id: randomUUID(), client, createdAt: Date.now(), lastUsed: Date.now(), broken: false, socket: undefined, tap: undefined };
+    const conn: PooledConnection = {
+      id: randomUUID(),
+      client,
+      createdAt: Date.now(),
+      lastUsed: Date.now(),
+      broken: false,
+      socket: undefined,
+      tap: undefined,
+      carrying: [],
+      discarded: false,
+    };
     client.on('error', (err) => {
       conn.broken = true;
       this.#opts.onConnectionLost?.(err);
@@ -194,10 +293,11 @@ export class Pool {
     if (this.#waiters.length === 0 || this.#size >= this.#opts.size || this.#ended) return;
     const waiter = this.#waiters.shift()!;
     clearTimeout(waiter.timer);
-    this.#open().then(waiter.resolve, waiter.reject);
+    this.#open().then((conn) => waiter.resolve(this.#take(conn, waiter.use)), waiter.reject);
   }
 
   #discard(conn: PooledConnection, reason: TerminationReason): void {
+    conn.discarded = true;
     this.#opts.onEvent?.({ kind: 'terminated', id: conn.id, reason });
     this.#size--;
     void this.#close(conn);

@@ -85,7 +85,13 @@ export class WireTap {
   #prefix: Buffer[] = [];
   #prefixLength = 0;
   #rowLength = 0;
-  #request: StreamRequest | undefined;
+  /**
+   * One entry per batch in flight, in the order they were written (and so answered): its stream request, or null when
+   * its body may not stream (or already does). The first is the batch whose messages are arriving.
+   */
+  readonly #requests: (StreamRequest | null)[] = [];
+  /** The non-null entries of #requests. */
+  #armed = 0;
   #sink: BodyStream | undefined;
   #dropping = false;
   #sinceReclaim = 0;
@@ -104,13 +110,17 @@ export class WireTap {
     return new WireTap(socket, listeners[0] as (chunk: Buffer) => void);
   }
 
-  /** Lets the next large DataRow stream if `request` wants it; disarm() after the batch. */
-  arm(request: StreamRequest): void {
-    this.#request = request;
+  /**
+   * Every batch, as it is written: a large DataRow of it streams if `request` wants it (null: never). disarm() when the
+   * batch is done; batches end in the order they were written, so the first entry is always the one being answered.
+   */
+  arm(request: StreamRequest | null): void {
+    this.#requests.push(request);
+    if (request) this.#armed++;
   }
 
   disarm(): void {
-    this.#request = undefined;
+    if (this.#requests.shift()) this.#armed--;
   }
 
   #data(chunk: Buffer): void {
@@ -148,7 +158,7 @@ export class WireTap {
         const type = chunk[i]!;
         const length = chunk.readInt32BE(i + 1) - 4;
         i += 5;
-        if (type === DATA_ROW && length >= STREAM_THRESHOLD && this.#request) {
+        if (type === DATA_ROW && length >= STREAM_THRESHOLD && this.#armed > 0) {
           // Everything before this row reaches the parser first, so the batch knows which statement and columns it is.
           if (start > from) this.#forward(chunk.subarray(from, start));
           from = start;
@@ -168,7 +178,7 @@ export class WireTap {
       this.#held = 0;
       const header = Buffer.from(this.#header);
       const length = header.readInt32BE(1) - 4;
-      if (header[0] === DATA_ROW && length >= STREAM_THRESHOLD && this.#request && this.#beginRow(length, header)) continue;
+      if (header[0] === DATA_ROW && length >= STREAM_THRESHOLD && this.#armed > 0 && this.#beginRow(length, header)) continue;
       this.#forward(header);
       this.#remaining = length;
     }
@@ -177,7 +187,8 @@ export class WireTap {
 
   /** A large DataRow begins (its header not forwarded): true when the batch wants it streamed. */
   #beginRow(length: number, header: Buffer): boolean {
-    if (!this.#request?.wants()) return false;
+    // asked only now: the messages before this row (the end of an earlier batch included) have reached the parser
+    if (!this.#requests[0]?.wants()) return false;
     this.#mode = 'prefix';
     this.#rowLength = length;
     this.#prefix = [header];
@@ -221,8 +232,9 @@ export class WireTap {
     this.#mode = 'body';
     this.#remaining = bodyLength;
     this.#forward(row);
-    const request = this.#request!;
-    this.#request = undefined;
+    const request = this.#requests[0]!;
+    this.#requests[0] = null;
+    this.#armed--;
     this.#dropping = false;
     this.#sink = request.start(bodyLength);
     const early = bytes.subarray(at);

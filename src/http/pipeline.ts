@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { AppState, Snapshot } from '../app/state.js';
 import type { AuthResult } from '../auth/authenticate.js';
 import type { TxResult, TxScript } from '../db/execute.js';
-import { runTransaction } from '../db/execute.js';
+import { connectionUse, runTransaction } from '../db/execute.js';
 import { docsResponse } from '../docs/docs.js';
 import { ApiError } from '../errors/api-error.js';
 import { pgrstX00Internal } from '../errors/catalogue.js';
@@ -165,7 +165,7 @@ async function transact(state: AppState, script: TxScript, prepared: boolean, qu
   }
   const debug = state.log.enabled('debug');
   if (debug) state.log.log('debug', 'Trying to borrow a connection from pool');
-  const conn = await state.pool.acquire();
+  const conn = await state.pool.acquire(connectionUse(script));
   if (debug) state.log.log('debug', 'Borrowed a connection from the pool');
   const failed = (err: unknown) => conn.broken || (!(err instanceof ApiError) && isConnectionError(err as PgErrorLike));
   let result: TxResult;

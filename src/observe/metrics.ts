@@ -44,6 +44,8 @@ export interface Metrics {
   streamedBody(bytes: number): void;
   /** One request served from the shape cache: its parse, plan and SQL were not redone (ours, not PostgREST's). */
   shapeCacheHit(): void;
+  /** One request written behind another on a busy connection (db-pool-pipeline-depth; ours, not PostgREST's). */
+  pipelinedRequest(): void;
   /** The Prometheus text exposition of this process's registry. */
   render(): Promise<string>;
 }
@@ -136,6 +138,11 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     help: 'The total number of requests whose parse, plan and SQL came from the shape cache',
     registers,
   });
+  const pipelinedRequests = new Counter({
+    name: 'postgrest_ts_db_pipelined_requests_total',
+    help: 'The total number of requests written behind another request on a busy database connection',
+    registers,
+  });
   if (opts.processMetrics === true) collectDefaultMetrics({ register: registry });
 
   return {
@@ -166,6 +173,9 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     },
     shapeCacheHit() {
       shapeCacheHits.inc();
+    },
+    pipelinedRequest() {
+      pipelinedRequests.inc();
     },
     render: () => registry.metrics(),
   };

@@ -140,7 +140,7 @@ describe('dumpConfig', () => {
     assert.equal(dumpConfig(config), expectedDump({ 'openapi-version': '"3.1"', 'server-workers': '4' }));
     assert.equal(dumpConfig(config, { extensions: 'none' }), expectedDump({}));
     assert.equal(dumpConfig(defaultConfig(), { extensions: 'all' }), expectedDump({
-      'jwt-jwks-cache-seconds': '600', 'jwt-jwks-url': '""', 'openapi-version': '"2.0"', 'server-docs-path': '"/_/docs"',
+      'db-pool-pipeline-depth': '1', 'jwt-jwks-cache-seconds': '600', 'jwt-jwks-url': '""', 'openapi-version': '"2.0"', 'server-docs-path': '"/_/docs"',
       'server-max-body-size': '104857600', 'server-max-header-size': '16384', 'server-max-url-length': '16384',
       'server-workers': '1',
     }));

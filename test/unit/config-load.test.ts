@@ -25,7 +25,7 @@ const DEFAULTS: AppConfig = {
   appSettings: {}, clientErrorVerbosity: 'verbose', dbAggregatesEnabled: false, dbAnonRole: undefined,
   dbChannel: 'pgrst', dbChannelEnabled: true, dbConfig: true, dbExtraSearchPath: ['public'],
   dbHoistedTxSettings: ['statement_timeout', 'plan_filter.statement_cost_limit', 'default_transaction_isolation'],
-  dbMaxRows: undefined, dbPlanEnabled: false, dbPool: 10, dbPoolAcquisitionTimeout: 10, dbPoolAutomaticRecovery: true,
+  dbMaxRows: undefined, dbPlanEnabled: false, dbPool: 10, dbPoolAcquisitionTimeout: 10, dbPoolAutomaticRecovery: true, dbPoolPipelineDepth: 1,
   dbPoolMaxIdletime: 30, dbPoolMaxLifetime: 1800, dbPreConfig: undefined, dbPreRequest: undefined,
   dbPreparedStatements: true, dbRootSpec: undefined, dbSchemas: ['public'], dbTxEnd: 'commit', dbUri: 'postgresql://',
   jwtAud: undefined, jwtCacheMaxEntries: 1000, jwtRoleClaimKey: '$.role', jwtSecret: undefined,

@@ -22,6 +22,7 @@ const EXPECTED: readonly (readonly [string, string, string])[] = [
   ['postgrest_ts_streamed_responses_total', 'counter', 'The total number of responses whose body streamed from the database'],
   ['postgrest_ts_streamed_bytes_total', 'counter', 'The total size in bytes of the bodies that streamed from the database'],
   ['postgrest_ts_shape_cache_hits_total', 'counter', 'The total number of requests whose parse, plan and SQL came from the shape cache'],
+  ['postgrest_ts_db_pipelined_requests_total', 'counter', 'The total number of requests written behind another request on a busy database connection'],
 ];
 
 if (cluster.isWorker) {
