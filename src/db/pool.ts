@@ -71,9 +71,8 @@ export interface PooledConnection {
 
 /**
  * How a request uses its connection, for db-pool-pipeline-depth. A request that `follows` may be written behind the
- * requests a busy connection carries: it is one batch (one Sync, its own implicit transaction, see execute.ts) and its
- * body does not stream. One that also `leads` may have others written behind it: it is read-only, so it never waits
- * for a lock a write holds.
+ * requests a busy connection carries: it is one batch (one Sync, its own implicit transaction, see execute.ts). One
+ * that also `leads` may have others written behind it: it is read-only, so it never waits for a lock a write holds.
  */
 export interface ConnectionUse {
   readonly follows: boolean;
@@ -84,7 +83,7 @@ export interface ConnectionUse {
 export const EXCLUSIVE: ConnectionUse = { follows: false, leads: false };
 
 interface Carried {
-  /** performance.now() when the request got the connection. */
+  /** performance.now() when the request got the connection (0 when nothing can follow: depth 1). */
   readonly since: number;
   readonly leads: boolean;
 }
@@ -111,10 +110,9 @@ export interface PoolStats {
   readonly timeouts: number;
 }
 
-/** `conn` now carries one more request. */
-function carry(conn: PooledConnection, use: ConnectionUse, now = performance.now()): PooledConnection {
+/** `conn` now carries one more request, since `now`. */
+function carry(conn: PooledConnection, use: ConnectionUse, now: number): void {
   conn.carrying.push({ since: now, leads: use.leads });
-  return conn;
 }
 
 export class Pool {
@@ -145,9 +143,10 @@ export class Pool {
   acquire(use: ConnectionUse = EXCLUSIVE): Promise<PooledConnection> {
     if (this.#ended) return Promise.reject(connectionError(new Error('the connection pool is closed')));
     if (use.follows && this.#leading.size > 0) {
-      const conn = this.#followable(performance.now());
+      const at = performance.now();
+      const conn = this.#followable(at);
       if (conn) {
-        carry(conn, use);
+        carry(conn, use, at);
         if (!use.leads) this.#leading.delete(conn);
         this.#opts.onPipelined?.();
         return Promise.resolve(conn);
@@ -190,8 +189,12 @@ export class Pool {
 
   /** `conn`, free until now, carries the request. */
   #take(conn: PooledConnection, use: ConnectionUse): PooledConnection {
-    carry(conn, use);
-    if (use.leads && this.#depth > 1) this.#leading.add(conn);
+    if (this.#depth === 1) {
+      carry(conn, EXCLUSIVE, 0);
+    } else {
+      carry(conn, use, performance.now());
+      if (use.leads) this.#leading.add(conn);
+    }
     return conn;
   }
 

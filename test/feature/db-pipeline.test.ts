@@ -32,7 +32,7 @@ async function burstsUntilPipelined(count: number, make: (i: number) => Promise<
   const start = await metricValue(server, PIPELINED);
   for (let round = 0; round < 20; round++) {
     const answers = await Promise.all(Array.from({ length: count }, (_, i) => make(i)));
-    answers.forEach((r, i) => check(r, i));
+    for (const [i, r] of answers.entries()) check(r, i);
     const pipelined = (await metricValue(server, PIPELINED)) - start;
     if (pipelined > 0) return pipelined;
   }

@@ -212,6 +212,30 @@ describe('WireTap', () => {
     assert.ok(Buffer.concat(second.chunks).equals(body), 'the second body arrives whole');
   });
 
+  it('batches in flight take their turns: a large row of a batch that may not stream passes, the next one streams', async () => {
+    // Two batches written one behind the other (db-pool-pipeline-depth): the parser's ReadyForQuery ends each, as
+    // runBatch's done callback disarms it then.
+    const socket = new FakeSocket();
+    const parsed: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      parsed.push(chunk);
+      if (Buffer.concat(parsed).lastIndexOf(message('Z', Buffer.from('I'))) >= 0 && !ended) {
+        ended = true;
+        tap.disarm();
+      }
+    });
+    let ended = false;
+    const tap = WireTap.install(socket as unknown as Socket)!;
+    tap.arm(null);
+    const second = armOnce(tap, true);
+    const both = Buffer.concat([stream, stream]);
+    for (let at = 0; at < both.length; at += 7000) socket.emit('data', both.subarray(at, Math.min(at + 7000, both.length)));
+    second.sink!.push(null);
+    await once(second.sink!, 'end');
+    assert.ok(Buffer.concat(second.chunks).equals(body), "the second batch's body streamed whole");
+    assert.ok(Buffer.concat(parsed).equals(Buffer.concat([stream, expectedForward])), 'the first batch reached the parser untouched');
+  });
+
   it('is not installed when the socket has no single data listener', () => {
     assert.equal(WireTap.install(new FakeSocket() as unknown as Socket), undefined);
     assert.equal(WireTap.install(undefined), undefined);
