@@ -88,6 +88,9 @@ interface Carried {
   readonly leads: boolean;
 }
 
+/** What a connection carries at depth 1: one request, never followed (one shared entry, nothing made per request). */
+const ALONE: Carried = { since: 0, leads: false };
+
 /**
  * A request is only queued behind requests that started less than this long ago: one still running after that may be
  * slow (a report, a long function), and everything behind it would wait for it.
@@ -190,7 +193,7 @@ export class Pool {
   /** `conn`, free until now, carries the request. */
   #take(conn: PooledConnection, use: ConnectionUse): PooledConnection {
     if (this.#depth === 1) {
-      carry(conn, EXCLUSIVE, 0);
+      conn.carrying.push(ALONE);
     } else {
       carry(conn, use, performance.now());
       if (use.leads) this.#leading.add(conn);

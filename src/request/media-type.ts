@@ -200,8 +200,7 @@ export function parseAccept(header: string | undefined): readonly MediaType[] {
 }
 
 const ANY: readonly MediaType[] = [MT.any];
-// The header's bytes read as UTF-8, as PostgREST reads them: a type named by a non-ASCII domain matches, and the
-// PGRST107 message lists the types as sent.
+// The header's bytes read as UTF-8, as PostgREST reads them: the PGRST107 message lists the types as sent.
 const acceptOf = memoByText(256, (header): readonly MediaType[] => sortAccept(headerText(header)).map(parseMediaType));
 
 /** The media type as PostgREST writes it (in Content-Type and in error messages). */
