@@ -44,6 +44,8 @@ const config = {
   pacedFraction: Math.min(1, Math.max(0.05, num('BENCH_PACED_FRACTION', 0.7))),
   pacedRounds: Math.max(1, Math.round(num('BENCH_PACED_ROUNDS', num('BENCH_ROUNDS', 3)))),
   pool: Math.max(1, Math.round(num('BENCH_POOL', 10))),
+  /** postgrest-ts's db-pool-pipeline-depth (1: its default, one request per connection as PostgREST). */
+  pipelineDepth: Math.max(1, Math.round(num('BENCH_PIPELINE_DEPTH', 1))),
   bigRequests: Math.max(1, Math.round(num('BENCH_BIG_REQUESTS', 3))),
   hugeRequests: Math.max(1, Math.round(num('BENCH_HUGE_REQUESTS', 1))),
   startupRepeats: Math.max(1, Math.round(num('BENCH_STARTUP_REPEATS', 3))),
@@ -116,6 +118,7 @@ function startOurs(ds: DatasetInfo, port: number, workers?: number): Promise<Ser
       PGRST_DB_SCHEMAS: SCHEMA,
       PGRST_DB_ANON_ROLE: ROLES.anon,
       PGRST_DB_POOL: String(config.pool),
+      PGRST_DB_POOL_PIPELINE_DEPTH: String(config.pipelineDepth),
       PGRST_SERVER_HOST: '127.0.0.1',
       PGRST_SERVER_PORT: String(port),
       PGRST_LOG_LEVEL: 'crit',
@@ -323,7 +326,7 @@ function describe(r: RunRecord): string {
 
 async function main(): Promise<number> {
   log(
-    `scale ${config.scale}, ${config.rounds} rounds × ${config.durationS} s, ${config.connections} connections, pool ${config.pool}, ` +
+    `scale ${config.scale}, ${config.rounds} rounds × ${config.durationS} s, ${config.connections} connections, pool ${config.pool}, pipeline depth ${config.pipelineDepth}, ` +
       `server via ${config.server}, data in ${config.dataDir}`,
   );
   const loadBefore = loadavg();

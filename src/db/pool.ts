@@ -145,7 +145,8 @@ export class Pool {
    */
   acquire(use: ConnectionUse = EXCLUSIVE): Promise<PooledConnection> {
     if (this.#ended) return Promise.reject(connectionError(new Error('the connection pool is closed')));
-    if (use.follows && this.#leading.size > 0) {
+    // Queued requests go first: a newcomer following a busy connection while others wait would jump the queue.
+    if (use.follows && this.#leading.size > 0 && this.#waiters.length === 0) {
       const at = performance.now();
       const conn = this.#followable(at);
       if (conn) {
@@ -227,8 +228,28 @@ export class Pool {
       clearTimeout(waiter.timer);
       this.#opts.onEvent?.({ kind: 'used', id: conn.id });
       waiter.resolve(this.#take(conn, waiter.use));
+      this.#pullFollowers(conn);
     } else {
       this.#idle.push(conn);
+    }
+  }
+
+  /**
+   * With every connection busy, the requests queued next that may follow are written behind the one `conn` now
+   * carries (in queue order, up to the depth): its backend runs them back to back.
+   */
+  #pullFollowers(conn: PooledConnection): void {
+    if (this.#depth === 1) return;
+    const now = performance.now();
+    while (conn.carrying.length < this.#depth && this.#leading.has(conn)) {
+      const next = this.#waiters[0];
+      if (next === undefined || !next.use.follows) return;
+      this.#waiters.shift();
+      clearTimeout(next.timer);
+      carry(conn, next.use, now);
+      if (!next.use.leads) this.#leading.delete(conn);
+      this.#opts.onPipelined?.();
+      next.resolve(conn);
     }
   }
 

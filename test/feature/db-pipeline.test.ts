@@ -180,3 +180,83 @@ describe('the pool and a batch written behind a failing one', () => {
     }
   });
 });
+
+describe('the pool at depth 2 with every connection busy', () => {
+  const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms).unref())]);
+  const LEADS = { follows: true, leads: true };
+  const FOLLOWS = { follows: true, leads: false };
+  const openPool = (size: number, onPipelined: () => void) =>
+    new Pool({
+      clientConfig: { connectionString: process.env.PGRST_TEST_AUTH_URI! },
+      size,
+      acquisitionTimeoutMs: 5000,
+      maxIdleMs: 30000,
+      maxLifetimeMs: 600000,
+      pipelineDepth: 2,
+      onPipelined,
+    });
+
+  test('a newcomer does not jump the queue by following a young read', async () => {
+    let pipelined = 0;
+    const pool = openPool(2, () => pipelined++);
+    try {
+      const writing = await pool.acquire(EXCLUSIVE);
+      const reading = await pool.acquire(LEADS);
+      assert.notEqual(reading, writing);
+      const order: string[] = [];
+      const queued = pool.acquire(EXCLUSIVE).then((c) => {
+        order.push('queued');
+        return c;
+      });
+      // the read began a moment ago and may be followed, but a request is already waiting for a connection
+      const newcomer = pool.acquire(FOLLOWS).then((c) => {
+        order.push('newcomer');
+        return c;
+      });
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(order, [], 'both wait');
+      assert.equal(pool.stats().waiting, 2);
+      pool.release(writing);
+      const first = await queued;
+      assert.equal(first, writing);
+      assert.deepEqual(order, ['queued']);
+      pool.release(reading);
+      assert.equal(await within(newcomer, 2000), reading);
+      assert.deepEqual(order, ['queued', 'newcomer']);
+      assert.equal(pipelined, 0);
+      pool.release(first);
+      pool.release(reading);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('queued requests that may follow are written behind the read a freed connection takes', async () => {
+    let pipelined = 0;
+    const pool = openPool(1, () => pipelined++);
+    try {
+      const busy = await pool.acquire(EXCLUSIVE);
+      const next = [pool.acquire(LEADS), pool.acquire(FOLLOWS), pool.acquire(FOLLOWS)];
+      assert.equal(pool.stats().waiting, 3);
+      pool.release(busy);
+      // the first takes the connection, the second is written behind it; the third waits (depth 2)
+      const [a, b] = await within(Promise.all([next[0], next[1]]), 2000);
+      assert.equal(a, busy);
+      assert.equal(b, busy);
+      assert.equal(pipelined, 1);
+      assert.equal(pool.stats().waiting, 1);
+      // the request behind a write is not followed: the third still waits after the first ends
+      pool.release(a);
+      assert.equal(pool.stats().waiting, 1);
+      pool.release(b);
+      assert.equal(await next[2], busy);
+      pool.release(busy);
+      const plain = await pool.acquire(EXCLUSIVE);
+      assert.equal(plain, busy);
+      pool.release(plain);
+    } finally {
+      await pool.end();
+    }
+  });
+});
