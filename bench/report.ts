@@ -110,6 +110,8 @@ export interface ScenarioSummary {
 export interface Comparison {
   readonly geomeanThroughputRatio: number | undefined;
   readonly geomeanCpuRatio: number | undefined;
+  /** How many scenarios the CPU geomean counts (those whose CPU time both servers' clock ticks measured). */
+  readonly cpuCounted: number;
   /** Scenarios counted in the geomeans. */
   readonly counted: readonly string[];
   readonly flaggedScenarios: readonly string[];
@@ -308,7 +310,8 @@ function versus(other: Other, p: TargetSummary, o: TargetSummary, sameContent: b
   const ratio = both ? p.rps! / o.rps! : undefined;
   return {
     ratio,
-    cpuRatio: both && p.cpuMsPerReq !== undefined && o.cpuMsPerReq ? p.cpuMsPerReq / o.cpuMsPerReq : undefined,
+    // A reading of 0 ms is under the clock tick of /proc/<pid>/stat (10 ms; a few large reads): no ratio to take.
+    cpuRatio: both && p.cpuMsPerReq && o.cpuMsPerReq ? p.cpuMsPerReq / o.cpuMsPerReq : undefined,
     sameContent,
     flagged: ratio !== undefined && ratio < VERSUS[other].scenarioFlag,
   };
@@ -329,7 +332,8 @@ function compare(scenarios: readonly ScenarioSummary[], other: Other, failed: (s
   const cpu = defined(counted.map((v) => v.cpuRatio));
   return {
     geomeanThroughputRatio: g,
-    geomeanCpuRatio: cpu.length === counted.length ? geomean(cpu) : undefined,
+    geomeanCpuRatio: geomean(cpu),
+    cpuCounted: cpu.length,
     counted: counted.map((v) => v.id),
     flaggedScenarios: vs.filter((v) => v.flagged).map((v) => v.id),
     geomeanFlagged: g !== undefined && g < VERSUS[other].geomeanFlag,
@@ -514,7 +518,7 @@ export function formatSummary(s: Summary): string {
     `geometric mean of throughput ratios (postgrest-ts/baseline) over ${s.counted.length} scenarios: ${g === undefined ? 'n/a' : `${fmt(g, 2)}×`}` +
       (s.geomeanFlagged ? `  ⚠ below ${GEOMEAN_FLAG}×` : ''),
   );
-  if (s.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios: ${fmt(s.geomeanCpuRatio, 2)}×`);
+  if (s.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios over ${s.cpuCounted} scenarios: ${fmt(s.geomeanCpuRatio, 2)}×`);
   if (s.paced.geomeanCpuRatio !== undefined) {
     const total = s.paced.geomeanTotalCpuRatio === undefined ? '' : `; with PostgreSQL's CPU ${fmt(s.paced.geomeanTotalCpuRatio, 2)}×`;
     out.push(`geometric mean of server CPU per request ratios at equal request rates (paced, ${s.paced.counted.length} scenarios): ${fmt(s.paced.geomeanCpuRatio, 2)}×${total}`);
@@ -530,7 +534,7 @@ export function formatSummary(s: Summary): string {
       `geometric mean of throughput ratios (postgrest-ts/postgraphile) over ${pg.counted.length} scenarios (${pg.counted.join(', ') || 'none'}): ` +
         `${gg === undefined ? 'n/a' : `${fmt(gg, 2)}×`} — target ≥ ${POSTGRAPHILE_TARGET}×${gg === undefined ? (pg.unmeasured ? '  ⚠ NOT MEASURED' : '') : pg.geomeanFlagged ? '  ⚠ MISSED' : ' ok'}`,
     );
-    if (pg.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios (postgrest-ts/postgraphile): ${fmt(pg.geomeanCpuRatio, 2)}×`);
+    if (pg.geomeanCpuRatio !== undefined) out.push(`geometric mean of server CPU per request ratios (postgrest-ts/postgraphile) over ${pg.cpuCounted} scenarios: ${fmt(pg.geomeanCpuRatio, 2)}×`);
     if (pg.baselineGeomean !== undefined) {
       out.push(`  for scale: the hand-written baseline reaches ${fmt(pg.baselineGeomean, 2)}× PostGraphile's throughput on the same scenarios, on this machine`);
     }

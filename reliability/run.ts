@@ -80,6 +80,7 @@ async function main(): Promise<number> {
       PGRST_JWT_SECRET: JWT_SECRET,
       PGRST_DB_CHANNEL: 'pgrst_rel',
       PGRST_DB_POOL: '10',
+      PGRST_DB_POOL_PIPELINE_DEPTH: String(envInt('REL_PIPELINE_DEPTH', 1)),
     };
     const pgControl = {
       stop: async () => {

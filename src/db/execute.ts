@@ -105,14 +105,43 @@ function batchable(script: TxScript): boolean {
 const FOLLOWS: ConnectionUse = { follows: true, leads: false };
 const FOLLOWS_AND_LEADS: ConnectionUse = { follows: true, leads: true };
 
+/** How long reads of one main statement (one query shape) recently held their connection, for db-pool-pipeline-depth. */
+interface LeadRecord {
+  runs: number;
+  /** The slowest recent run in ms, decaying by DECAY per run so that one old outlier is forgotten. */
+  slowest: number;
+}
+
+const leadRecords = new Map<string, LeadRecord>();
+/** Runs of a shape seen before it may lead, and the slowest recent run it may have had. */
+const LEAD_AFTER_RUNS = 4;
+const LEAD_SLOWEST_MS = 10;
+const DECAY = 0.9;
+
 /**
  * How the script may share its connection (db-pool-pipeline-depth): a batch may be written behind other requests on a
- * busy connection, and a read-only one may also have others written behind it (a read never waits for a row lock).
- * BEGIN … COMMIT over several round trips has its connection to itself.
+ * busy connection. A read-only one may also have others written behind it (a read never waits for a row lock) once
+ * its shape has shown itself quick: `LEAD_AFTER_RUNS` runs, none recently slower than `LEAD_SLOWEST_MS`, so a report
+ * or a large streamed body never has a quick request waiting behind it. BEGIN … COMMIT over several round trips has
+ * its connection to itself.
  */
 export function connectionUse(script: TxScript): ConnectionUse {
   if (!batchable(script)) return EXCLUSIVE;
-  return script.readOnly ? FOLLOWS_AND_LEADS : FOLLOWS;
+  if (!script.readOnly) return FOLLOWS;
+  const record = leadRecords.get(script.main.text);
+  return record !== undefined && record.runs >= LEAD_AFTER_RUNS && record.slowest < LEAD_SLOWEST_MS ? FOLLOWS_AND_LEADS : FOLLOWS;
+}
+
+/** A read-only script that could share its connection held it for `ms`: what `connectionUse` decides on. */
+export function noteConnectionHeld(script: TxScript, ms: number): void {
+  let record = leadRecords.get(script.main.text);
+  if (record === undefined) {
+    if (leadRecords.size >= MAX_NAMED) return;
+    record = { runs: 0, slowest: 0 };
+    leadRecords.set(script.main.text, record);
+  }
+  record.runs++;
+  record.slowest = Math.max(ms, record.slowest * DECAY);
 }
 
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */

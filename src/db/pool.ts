@@ -258,6 +258,11 @@ export class Pool {
     for (const conn of this.#idle.splice(0)) this.#discard(conn, 'release');
   }
 
+  /** Whether requests may be written behind others (db-pool-pipeline-depth above 1). */
+  get pipelines(): boolean {
+    return this.#depth > 1;
+  }
+
   stats(): PoolStats {
     return { max: this.#opts.size, size: this.#size, available: this.#idle.length, waiting: this.#waiters.length, timeouts: this.#timeouts };
   }

@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import type { AppState, Snapshot } from '../app/state.js';
 import type { AuthResult } from '../auth/authenticate.js';
 import type { TxResult, TxScript } from '../db/execute.js';
-import { connectionUse, runTransaction } from '../db/execute.js';
+import { connectionUse, noteConnectionHeld, runTransaction } from '../db/execute.js';
+import { EXCLUSIVE } from '../db/pool.js';
 import { docsResponse } from '../docs/docs.js';
 import { ApiError } from '../errors/api-error.js';
 import { pgrstX00Internal } from '../errors/catalogue.js';
@@ -165,19 +166,26 @@ async function transact(state: AppState, script: TxScript, prepared: boolean, qu
   }
   const debug = state.log.enabled('debug');
   if (debug) state.log.log('debug', 'Trying to borrow a connection from pool');
-  const conn = await state.pool.acquire(connectionUse(script));
+  const use = state.pool.pipelines ? connectionUse(script) : EXCLUSIVE;
+  const conn = await state.pool.acquire(use);
   if (debug) state.log.log('debug', 'Borrowed a connection from the pool');
+  // With pipelining, how long reads hold their connection decides which may have others written behind them.
+  const since = use.follows && script.readOnly ? performance.now() : -1;
+  const release = (discard: boolean) => {
+    if (since >= 0) noteConnectionHeld(script, performance.now() - since);
+    state.pool.release(conn, discard);
+  };
   const failed = (err: unknown) => conn.broken || (!(err instanceof ApiError) && isConnectionError(err as PgErrorLike));
   let result: TxResult;
   try {
     result = await runTransaction(conn, script, prepared);
   } catch (err) {
-    state.pool.release(conn, failed(err));
+    release(failed(err));
     throw err;
   }
   // A streaming body keeps the connection until PostgreSQL has sent all of it and ended the transaction.
-  if (result.stream) result.stream.done.then(() => state.pool.release(conn), (err: unknown) => state.pool.release(conn, failed(err)));
-  else state.pool.release(conn);
+  if (result.stream) result.stream.done.then(() => release(false), (err: unknown) => release(failed(err)));
+  else release(false);
   return result;
 }
 

@@ -122,6 +122,18 @@ describe('requests written behind each other on one connection', () => {
     assert.ok(quick < 400, `five quick reads took ${quick.toFixed(0)} ms beside a 600 ms read`);
   });
 
+  test('a read whose shape has been slow is not followed even as it begins', async () => {
+    // four runs of 200 ms: the shape is known to be slow
+    for (let i = 0; i < 4; i++) assert.equal((await get('/nap')).status, 200);
+    for (let round = 0; round < 8; round++) {
+      const t0 = performance.now();
+      const [nap, quick] = await Promise.all([get('/nap'), get(`/items?id=eq.${round + 1}`).then((r) => ({ r, ms: performance.now() - t0 }))]);
+      assert.equal(nap.status, 200);
+      assert.equal(quick.r.status, 200);
+      assert.ok(quick.ms < 150, `a quick read sent beside a 200 ms read took ${quick.ms.toFixed(0)} ms`);
+    }
+  });
+
   test('without the option (depth 1, as PostgREST) no request is written behind another', async () => {
     const plain = await startTestServer({ PGRST_DB_SCHEMAS: 'pipe', PGRST_DB_POOL: '2' });
     try {

@@ -69,3 +69,18 @@ describe('bench summary: paced runs', () => {
     assert.deepEqual(s.paced.counted, []);
   });
 });
+
+describe('bench summary: CPU readings under the clock tick', () => {
+  const RPC = { ...PK, id: 'rpc' } as const;
+  const of = (scenario: string, target: TargetName, cpuMs: number): RunRecord => ({ ...run(target, 0, 1000, cpuMs, 10), scenario });
+  const records = [of('pk', 'postgrest-ts', 120), of('pk', 'baseline', 100), of('rpc', 'postgrest-ts', 0), of('rpc', 'baseline', 30)];
+  const both = [...checks, ...checks.map((c) => ({ ...c, scenario: 'rpc' }))];
+
+  test('a reading of 0 ms gives no ratio and leaves the geomean to the scenarios measured', () => {
+    const s = summarise([PK, RPC], records, both, NO_GRAPHILE);
+    assert.equal(s.scenarios[1]!.cpuRatio, undefined);
+    near(s.geomeanCpuRatio, 1.2);
+    assert.equal(s.cpuCounted, 1);
+    assert.match(formatSummary(s), /server CPU per request ratios over 1 scenarios: 1\.20×/);
+  });
+});
