@@ -108,20 +108,20 @@ const FOLLOWS_AND_LEADS: ConnectionUse = { follows: true, leads: true };
 /** How long reads of one main statement (one query shape) recently held their connection, for db-pool-pipeline-depth. */
 interface LeadRecord {
   runs: number;
-  /** The slowest recent run in ms, decaying by DECAY per run so that one old outlier is forgotten. */
-  slowest: number;
+  /** A moving average of its runs in ms, each new run weighing WEIGHT. */
+  average: number;
 }
 
 const leadRecords = new Map<string, LeadRecord>();
-/** Runs of a shape seen before it may lead, and the slowest recent run it may have had. */
+/** Runs of a shape seen before it may lead, and the average time its runs may take. */
 const LEAD_AFTER_RUNS = 4;
-const LEAD_SLOWEST_MS = 10;
-const DECAY = 0.9;
+const LEAD_AVERAGE_MS = 10;
+const WEIGHT = 0.2;
 
 /**
  * How the script may share its connection (db-pool-pipeline-depth): a batch may be written behind other requests on a
  * busy connection. A read-only one may also have others written behind it (a read never waits for a row lock) once
- * its shape has shown itself quick: `LEAD_AFTER_RUNS` runs, none recently slower than `LEAD_SLOWEST_MS`, so a report
+ * its shape has shown itself quick: `LEAD_AFTER_RUNS` runs, averaging under `LEAD_AVERAGE_MS`, so a report
  * or a large streamed body never has a quick request waiting behind it. BEGIN … COMMIT over several round trips has
  * its connection to itself.
  */
@@ -129,7 +129,7 @@ export function connectionUse(script: TxScript): ConnectionUse {
   if (!batchable(script)) return EXCLUSIVE;
   if (!script.readOnly) return FOLLOWS;
   const record = leadRecords.get(script.main.text);
-  return record !== undefined && record.runs >= LEAD_AFTER_RUNS && record.slowest < LEAD_SLOWEST_MS ? FOLLOWS_AND_LEADS : FOLLOWS;
+  return record !== undefined && record.runs >= LEAD_AFTER_RUNS && record.average < LEAD_AVERAGE_MS ? FOLLOWS_AND_LEADS : FOLLOWS;
 }
 
 /** A read-only script that could share its connection held it for `ms`: what `connectionUse` decides on. */
@@ -137,11 +137,11 @@ export function noteConnectionHeld(script: TxScript, ms: number): void {
   let record = leadRecords.get(script.main.text);
   if (record === undefined) {
     if (leadRecords.size >= MAX_NAMED) return;
-    record = { runs: 0, slowest: 0 };
+    record = { runs: 0, average: ms };
     leadRecords.set(script.main.text, record);
   }
   record.runs++;
-  record.slowest = Math.max(ms, record.slowest * DECAY);
+  record.average += (ms - record.average) * WEIGHT;
 }
 
 /** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
