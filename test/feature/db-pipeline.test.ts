@@ -135,7 +135,7 @@ describe('requests written behind each other on one connection', () => {
   });
 
   test('without the option (depth 1, as PostgREST) no request is written behind another', async () => {
-    const plain = await startTestServer({ PGRST_DB_SCHEMAS: 'pipe', PGRST_DB_POOL: '2' });
+    const plain = await startTestServer({ PGRST_DB_SCHEMAS: 'pipe', PGRST_DB_POOL: '2', PGRST_DB_POOL_PIPELINE_DEPTH: '1' });
     try {
       const before = await metricValue(plain, PIPELINED);
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => get(`/items?id=eq.${itemId(i)}`, plain)));

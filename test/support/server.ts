@@ -32,6 +32,8 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
     PGRST_DB_POOL: '4',
     PGRST_LOG_LEVEL: process.env.PGRST_TEST_LOG_LEVEL ?? 'crit',
     PGRST_JWT_SECRET: TEST_JWT_SECRET,
+    // PGRST_TEST_PIPELINE_DEPTH=2 runs every test server with pipelining (db-pool-pipeline-depth) unless a test sets it
+    ...(process.env.PGRST_TEST_PIPELINE_DEPTH ? { PGRST_DB_POOL_PIPELINE_DEPTH: process.env.PGRST_TEST_PIPELINE_DEPTH } : {}),
     ...env,
   };
 }
