@@ -149,12 +149,7 @@ export class Pool {
     if (use.follows && this.#leading.size > 0 && this.#waiters.length === 0) {
       const at = performance.now();
       const conn = this.#followable(at);
-      if (conn) {
-        carry(conn, use, at);
-        if (!use.leads) this.#leading.delete(conn);
-        this.#opts.onPipelined?.();
-        return Promise.resolve(conn);
-      }
+      if (conn) return Promise.resolve(this.#follow(conn, use, at));
     }
     const now = Date.now();
     for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
@@ -246,11 +241,16 @@ export class Pool {
       if (next === undefined || !next.use.follows) return;
       this.#waiters.shift();
       clearTimeout(next.timer);
-      carry(conn, next.use, now);
-      if (!next.use.leads) this.#leading.delete(conn);
-      this.#opts.onPipelined?.();
-      next.resolve(conn);
+      next.resolve(this.#follow(conn, next.use, now));
     }
+  }
+
+  /** The request is written behind those `conn` carries; a request that does not lead ends the chance to follow it. */
+  #follow(conn: PooledConnection, use: ConnectionUse, now: number): PooledConnection {
+    carry(conn, use, now);
+    if (!use.leads) this.#leading.delete(conn);
+    this.#opts.onPipelined?.();
+    return conn;
   }
 
   /** Closes idle connections so the next requests open fresh ones (after a schema reload, as PostgREST flushes its pool). */
