@@ -29,10 +29,32 @@ export interface Shape {
   readonly values: readonly string[];
   /** A write's body, read as the planner reads a JSON body: its `json` is masked value number `values.length`. */
   readonly body?: JsonPayload | undefined;
+  /**
+   * An inserted lone object of scalars (which the planner may send member by member): its keys, whose values are
+   * masked values `values.length + 1 + k`. Empty otherwise.
+   */
+  readonly members: readonly string[];
 }
 
-/** Masked value `i` of a shape: a URL value, or the body's JSON after the last of them. */
-const maskedValue = (shape: Shape, i: number): JsonText | undefined => (i < shape.values.length ? shape.values[i] : shape.body?.json);
+/** Masked value `i` of a shape: a URL value, the body's JSON after the last of them, then its members' values. */
+function maskedValue(shape: Shape, i: number): JsonText | null | undefined {
+  const n = shape.values.length;
+  if (i < n) return shape.values[i];
+  if (i === n) return shape.body?.json;
+  return shape.body?.scalars?.text(shape.members[i - n - 1]!);
+}
+
+// The keys of a key set as a list (a set is the same object for every body with those keys).
+const keyLists = new WeakMap<ReadonlySet<string>, readonly string[]>();
+
+function keyList(keys: ReadonlySet<string>): readonly string[] {
+  let list = keyLists.get(keys);
+  if (list === undefined) {
+    list = [...keys];
+    keyLists.set(keys, list);
+  }
+  return list;
+}
 
 /** Runs the request stages for the request with another query string and body (the probe). */
 export type Build = (rawQuery: string, body: Buffer) => Built;
@@ -167,7 +189,7 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
   const h = raw.headers;
   // Injective: the role (from a token, any text) is length-prefixed, then a fixed number of parts without newlines
   // (no URL holds one; a header value holding one is not cached), then the count of Prefer headers and their values,
-  // then a body's form: `[` or `{` and its keys as a JSON array.
+  // then a body's form: `[`, `{` or `=` (an object of scalars to insert) and its keys as a JSON array.
   let key = `${role.length}:${role}\n${raw.method}\n${raw.path}\n${query}`;
   for (const name of STEERING_HEADERS) {
     const v = h[name];
@@ -179,8 +201,10 @@ export function shapeOf(raw: RawRequest, role: string): Shape | undefined {
     if (v.includes('\n')) return undefined;
     key += `\n${v}`;
   }
-  if (body !== undefined) key += `\n${body.isArray ? '[' : '{'}${keysText(body.keys)}`;
-  return key.length > MAX_KEY ? undefined : { key, values, body };
+  // (only a POST to a relation can send an object member by member: there alone objects of scalars are a form apart)
+  const members = body?.scalars !== undefined && raw.method === 'POST' && !isCallPath(raw.path) ? keyList(body.keys) : NO_MEMBERS;
+  if (body !== undefined) key += `\n${body.isArray ? '[' : members.length > 0 ? '=' : '{'}${keysText(body.keys)}`;
+  return key.length > MAX_KEY ? undefined : { key, values, body, members };
 }
 
 /**
@@ -314,10 +338,19 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   }
   // digits only, so that a marker keeps every masked item's class (filter value or call argument)
   const nonce = String(randomInt(1e9)).padStart(9, '0');
-  const markers = shape.values.map((_, i) => `${nonce}${String(i).padStart(6, '0')}`);
-  // a body with a trailing space: the same keys and form, other bytes (the probe's JSON is this buffer itself)
-  const probeBody = shape.body ? Buffer.concat([raw.body, SPACE]) : raw.body;
+  const marker = (i: number) => `${nonce}${String(i).padStart(6, '0')}`;
+  const markers = shape.values.map((_, i) => marker(i));
   const bodyMarker = shape.body ? markers.length : -1;
+  // A body with the same keys and form in other bytes (the probe's JSON is this buffer itself): an object of scalars
+  // with a marker for each value (its members are then masked, if the plan sends them apart), else a trailing space.
+  const members = shape.members;
+  const memberMarkers = members.map((_, k) => marker(bodyMarker + 1 + k));
+  const probeBody =
+    members.length > 0
+      ? Buffer.from(`{${members.map((k, i) => `${JSON.stringify(k)}:"${memberMarkers[i]}"`).join(',')}}`)
+      : shape.body
+        ? Buffer.concat([raw.body, SPACE])
+        : raw.body;
   const a = script;
   const probeQuery = withValues(raw.rawQuery, argsInQuery(raw, shape.body !== undefined), markers);
   const b = build(probeQuery, probeBody).script;
@@ -332,7 +365,7 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
   const kept = a.main.values.slice();
   for (let j = 0; j < a.main.values.length; j++) {
     const probed = b.main.values[j];
-    const m = typeof probed === 'string' ? markers.indexOf(probed) : probed === probeBody ? bodyMarker : -1;
+    const m = typeof probed !== 'string' ? (probed === probeBody ? bodyMarker : -1) : markerIndex(probed, markers, memberMarkers, bodyMarker);
     if (m >= 0) {
       // where a marker went, the real request has its value as it was sent (no transformation to redo per request)
       if (a.main.values[j] !== maskedValue(shape, m)) return undefined;
@@ -341,16 +374,28 @@ function entryFor(shape: Shape, raw: RawRequest, built: Built, build: Build): En
       kept[j] = null;
     } else if (!samePrimitive(a.main.values[j], probed)) return undefined;
   }
-  if (found.size !== markers.length + (shape.body ? 1 : 0)) return undefined;
+  // every URL value, and the body either whole or every member of it
+  const membersFound = memberMarkers.filter((_, k) => found.has(bodyMarker + 1 + k)).length;
+  const bodyFound = !shape.body || (found.has(bodyMarker) ? membersFound === 0 : membersFound > 0 && membersFound === memberMarkers.length);
+  if (!markers.every((_, i) => found.has(i)) || !bodyFound) return undefined;
   const canonical = plan.kind === 'read' ? canonicalTemplate(probeQuery, markers) : undefined;
-  // The entry keeps no body text of the request that taught it (a body can be large).
-  return { request: { ...built.request, body: EMPTY }, plan: shape.body ? withoutBodyText(plan) : plan, main: { ...a.main, values: kept }, slots, canonical };
+  // The entry keeps no body of the request that taught it (a body can be large, and its bytes are reused).
+  const request = { ...built.request, body: EMPTY, jsonBody: undefined };
+  return { request, plan: shape.body ? withoutBodyText(plan) : plan, main: { ...a.main, values: kept }, slots, canonical };
+}
+
+/** Which masked value `probed` is the marker of (URL values, then the body's members after the body), or -1. */
+function markerIndex(probed: string, markers: readonly string[], memberMarkers: readonly string[], bodyMarker: number): number {
+  const m = markers.indexOf(probed);
+  if (m >= 0) return m;
+  const k = memberMarkers.indexOf(probed);
+  return k < 0 ? -1 : bodyMarker + 1 + k;
 }
 
 /** The plan without the body text it was built with (only the compiled statement used it). */
 function withoutBodyText(plan: Plan): Plan {
   if (plan.kind === 'mutate' && plan.statement.kind !== 'delete') {
-    return { ...plan, statement: { ...plan.statement, body: { ...plan.statement.body, json: '' } } };
+    return { ...plan, statement: { ...plan.statement, body: { ...plan.statement.body, json: '', fields: undefined } } };
   }
   if (plan.kind === 'call' && plan.args.kind === 'json-body') return { ...plan, args: { ...plan.args, json: '' } };
   if (plan.kind === 'call' && plan.args.kind === 'positional') return { ...plan, args: { ...plan.args, value: '' } };
@@ -358,6 +403,7 @@ function withoutBodyText(plan: Plan): Plan {
 }
 
 const SPACE = Buffer.from(' ');
+const NO_MEMBERS: readonly string[] = [];
 const EMPTY = Buffer.alloc(0);
 
 /**

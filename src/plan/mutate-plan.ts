@@ -24,7 +24,8 @@ export function planMutation(req: ApiRequest, table: Table, cache: SchemaCache, 
   const read = expandRepresentationStars(planRead(table, req.query, allRange, cache, req.schema, config, 'mutation'), cache);
   const body = (): MutateBody => {
     if (payload === undefined) throw new Error('a write with a body planned without one');
-    return mutateBody(payload, table, cache, prefs.missing === 'default' && kind !== 'single-upsert');
+    // a POST's lone object may go as one parameter per column (an INSERT converts every value, whatever it matches)
+    return mutateBody(payload, table, cache, prefs.missing === 'default' && kind !== 'single-upsert', kind === 'create');
   };
   const statement = mutationStatement(kind, req, table, body);
   const negotiated = negotiateMedia(req.accept, cache, config, table, hasDefaultSelect(read));

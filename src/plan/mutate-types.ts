@@ -31,6 +31,12 @@ export interface MutateBody {
   readonly columns: readonly PayloadColumn[];
   /** `Prefer: missing=default`: keys absent from a row take the column default instead of NULL. */
   readonly applyDefaults: boolean;
+  /**
+   * An inserted lone object's values, one text parameter per column (in `columns` order), when each is what
+   * json_to_record would hand the column's input function (mutate-columns.ts `scalarFields`); else undefined and the
+   * body travels as the one JSON parameter.
+   */
+  readonly fields?: readonly (string | null)[] | undefined;
 }
 
 /** What the mutation's RETURNING clause yields: nothing useful (`1`), every column, or the named columns. */

@@ -12,8 +12,8 @@ export type JsonScan =
   | { readonly kind: 'invalid' }
   /** An array whose elements are not all objects with the first element's key set. */
   | { readonly kind: 'keys-mismatch' }
-  /** One object: its distinct keys. */
-  | { readonly kind: 'object'; readonly keys: readonly string[] }
+  /** One object: its distinct keys, and its members when every value is a scalar (see ScalarMembers). */
+  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly scalars: ScalarMembers | undefined }
   /** A non-empty array of objects that all have `keys`. */
   | { readonly kind: 'rows'; readonly keys: readonly string[]; readonly rowCount: number }
   /** An empty array, or a string, number, boolean or null. */
@@ -213,6 +213,8 @@ class FirstRow {
   readonly quotes: number[] = [];
   readonly names: string[] = [];
   readonly set = new Set<string>();
+  /** For a lone object: where each member's value starts and ends (in member order), while every value is a scalar. */
+  values: number[] | undefined;
 
   constructor(readonly bytes: Buffer) {}
 
@@ -284,9 +286,14 @@ function rowEnd(buf: Uint8Array, i: number, n: number, first: FirstRow, recordin
     i = skipSpace(buf, i + 1, n);
     if (i >= n) return -1;
     const c = buf[i] as number;
+    const valueStart = i;
     // the common scalars directly, anything else through valueEnd
     i = c === QUOTE ? stringEnd(buf, i, n) : isDigit(c) ? numberEnd(buf, i, n) : valueEnd(buf, i, n);
     if (i < 0) return -1;
+    if (recording && first.values !== undefined) {
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) first.values = undefined;
+      else first.values.push(valueStart, i);
+    }
     i = skipSpace(buf, i, n);
     if (i >= n) return -1;
     if (buf[i] === COMMA) i = skipSpace(buf, i + 1, n);
@@ -311,8 +318,9 @@ export function scanJson(body: Buffer): JsonScan {
   const first = new FirstRow(body);
   let result: JsonScan;
   if (buf[i] === OPEN_BRACE) {
+    first.values = [];
     i = rowEnd(buf, i, n, first, true, { ok: true });
-    result = { kind: 'object', keys: [...first.set] };
+    result = { kind: 'object', keys: [...first.set], scalars: i < 0 ? undefined : scalarMembers(body, first) };
   } else if (buf[i] === OPEN_BRACKET) {
     i = skipSpace(buf, i + 1, n);
     if (i < n && buf[i] === CLOSE_BRACKET) {
@@ -345,4 +353,51 @@ export function scanJson(body: Buffer): JsonScan {
   }
   if (i < 0 || skipSpace(buf, i, n) !== n) return INVALID;
   return result;
+}
+
+// `\u0000` names a character PostgreSQL's text cannot hold: json_to_record rejects it (22P05), a text parameter could not
+// carry it. A body with those bytes anywhere (even after an escaped backslash) keeps its members to itself.
+const NUL_ESCAPE = Buffer.from('\\u0000');
+
+function scalarMembers(body: Buffer, first: FirstRow): ScalarMembers | undefined {
+  const values = first.values;
+  if (values === undefined || first.set.size !== first.names.length || body.indexOf(NUL_ESCAPE) >= 0) return undefined;
+  return new ScalarMembers(body, first.names, values);
+}
+
+/**
+ * The members of a lone object whose values are all strings, numbers, booleans or null, with no name repeated and no
+ * `\u0000` escape: each value's text is what PostgreSQL's json_to_record hands a scalar column's input function, so
+ * the values can travel as one text parameter each. It reads the body's bytes: it lives no longer than the request.
+ */
+export class ScalarMembers {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly names: readonly string[],
+    /** Start and end of each member's value, in member order. */
+    private readonly spans: readonly number[],
+  ) {}
+
+  #index: Map<string, number> | undefined;
+
+  /** Member `name`'s value: a string unescaped, a number or boolean as written; null for JSON null; undefined when absent. */
+  text(name: string): string | null | undefined {
+    const k = this.#position(name);
+    if (k < 0) return undefined;
+    const start = this.spans[2 * k] as number;
+    const end = this.spans[2 * k + 1] as number;
+    const bytes = this.bytes;
+    const c = bytes[start];
+    if (c === 0x6e) return null; // null
+    if (c !== QUOTE) return bytes.toString('latin1', start, end); // a number, true or false: ASCII
+    // an escape only within this value (a search of the rest of the body would make many members cost their square)
+    return bytes.subarray(start, end).indexOf(BACKSLASH) < 0 ? bytes.toString('utf8', start + 1, end - 1) : (JSON.parse(bytes.toString('utf8', start, end)) as string);
+  }
+
+  #position(name: string): number {
+    const names = this.names;
+    if (names.length <= 16) return names.indexOf(name);
+    this.#index ??= new Map(names.map((n, k) => [n, k]));
+    return this.#index.get(name) ?? -1;
+  }
 }

@@ -5,7 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { pgrst102InvalidBody } from '../errors/catalogue.js';
 import { type BodyMediaType, MT, toMime } from './media-type.js';
 import { csvToJson, utf8ErrorText } from './payload-csv.js';
-import { scanJson } from './json-scan.js';
+import { type ScalarMembers, scanJson } from './json-scan.js';
 import { compareCodePoints } from '../text/compare.js';
 import { hexDigitValue } from '../text/hex.js';
 import { memoByText } from '../text/memo.js';
@@ -26,6 +26,8 @@ export type Payload =
       readonly keys: ReadonlySet<string>;
       readonly isArray: boolean;
       readonly rowCount: number;
+      /** A lone object of scalar values: its members (json-scan.ts). */
+      readonly scalars?: ScalarMembers | undefined;
     }
   | { readonly kind: 'raw-json'; readonly json: JsonText; readonly keys: ReadonlySet<string>; readonly isArray: boolean }
   | { readonly kind: 'url-encoded'; readonly params: readonly (readonly [string, string])[]; readonly keys: ReadonlySet<string> }
@@ -117,7 +119,7 @@ function parseJsonBody(body: Buffer): Payload {
     case 'no-rows':
       return { kind: 'json', json: EMPTY_ARRAY_JSON, keys: NO_KEYS, isArray: true, rowCount: 0 };
     case 'object':
-      return { kind: 'json', json: body, keys: sortedKeys(scan.keys), isArray: false, rowCount: 1 };
+      return { kind: 'json', json: body, keys: sortedKeys(scan.keys), isArray: false, rowCount: 1, scalars: scan.scalars };
     case 'rows':
       return { kind: 'json', json: body, keys: sortedKeys(scan.keys), isArray: true, rowCount: scan.rowCount };
   }

@@ -9,7 +9,7 @@ import type { Table } from '../schema-cache/types.js';
 import { bodyExpr, handlerBodyExpr } from './body.js';
 import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
-import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
+import { compile, type Fragment, ident, join, keyword, param, qualified, sql } from './fragment.js';
 import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
 import { mainRow, RESPONSE_SETTINGS, rowCount } from './read-statement.js';
@@ -101,13 +101,16 @@ function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, 
   const { body } = statement;
   const names = body.columns.map((c) => ident(c.name));
   const into = names.length === 0 ? target : sql`${target} (${join(names, ', ')})`;
+  const returns = returning === undefined ? keyword('') : sql` RETURNING ${returning}`;
+  const onConflict = onConflictSql(statement.onConflict, body.columns.map((c) => c.name));
+  // A lone object's values as parameters typed by their columns (the planner checked that it may; PUT never does).
+  if (body.fields !== undefined) return sql`INSERT INTO ${into} VALUES (${join(body.fields.map(param), ', ')})${onConflict}${returns}`;
   const values = join(body.columns.map(bodyValue), ', ');
   // PUT: only a body row carrying the URL's key is written; any other row is dropped, which the PUT check reports.
   const bodyScope: Scope = { alias: BODY_ALIAS, table, computed: () => undefined };
   const put = statement.putConditions.map((f) => filterExpr(bodyScope, f));
   const where = put.length === 0 ? keyword('') : sql` WHERE ${join(put, ' AND ')}`;
-  const returns = returning === undefined ? keyword('') : sql` RETURNING ${returning}`;
-  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflictSql(statement.onConflict, body.columns.map((c) => c.name))}${returns}`;
+  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflict}${returns}`;
 }
 
 function onConflictSql(onConflict: OnConflict | undefined, columns: readonly string[]): Fragment {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type JsonScan, scanJson } from '../../src/request/json-scan.js';
+import { type JsonScan, type ScalarMembers, scanJson } from '../../src/request/json-scan.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,7 +25,7 @@ function oracle(text: string): JsonScan {
     return { kind: 'invalid' };
   }
   if (hasLoneSurrogate(value)) return { kind: 'invalid' };
-  if (isObject(value)) return { kind: 'object', keys: Object.keys(value) };
+  if (isObject(value)) return { kind: 'object', keys: Object.keys(value), scalars: undefined };
   if (!Array.isArray(value) || value.length === 0) return { kind: 'no-rows' };
   const first = value[0];
   if (!isObject(first)) return { kind: 'keys-mismatch' };
@@ -38,13 +38,35 @@ function oracle(text: string): JsonScan {
   return { kind: 'rows', keys: [...keys], rowCount: value.length };
 }
 
-/** A scan result with its keys sorted, to compare results whose keys came in another order. */
-const canonical = (r: JsonScan): unknown => ('keys' in r ? { ...r, keys: [...r.keys].sort() } : r);
+/** A scan result with its keys sorted, to compare results whose keys came in another order (members checked apart). */
+const canonical = (r: JsonScan): unknown => {
+  if (!('keys' in r)) return r;
+  const { scalars: _members, ...rest } = r as JsonScan & { scalars?: unknown };
+  return { ...rest, keys: [...r.keys].sort() };
+};
 
 function assertSame(text: string): void {
   // Both see the same bytes: an edit may split a surrogate pair, which UTF-8 encodes as U+FFFD.
   const bytes = Buffer.from(text, 'utf8');
-  assert.deepEqual(canonical(scanJson(bytes)), canonical(oracle(bytes.toString('utf8'))), JSON.stringify(text));
+  const scan = scanJson(bytes);
+  assert.deepEqual(canonical(scan), canonical(oracle(bytes.toString('utf8'))), JSON.stringify(text));
+  if (scan.kind === 'object' && scan.scalars !== undefined) assertMembers(scan.scalars, JSON.parse(bytes.toString('utf8')) as Record<string, Json>, text);
+}
+
+/**
+ * Members offered as scalars are exactly the parsed object's: no nested value, a string's text unescaped, a number's
+ * text denoting the parsed number (as written: `1E+2` stays `1E+2`), `true`/`false`, null; an absent name is undefined.
+ */
+function assertMembers(scalars: ScalarMembers, parsed: Record<string, Json>, text: string): void {
+  assert.ok(!text.includes('\\u0000'), text);
+  for (const [k, v] of Object.entries(parsed)) {
+    const got = scalars.text(k);
+    if (typeof v === 'string') assert.equal(got, v, text);
+    else if (typeof v === 'number') assert.ok(typeof got === 'string' && Object.is(Number(got), v) && /^-?[0-9]/.test(got), `${text}: ${got}`);
+    else if (typeof v === 'boolean') assert.equal(got, String(v), text);
+    else assert.equal(got, null, `${text}: ${k} is not a scalar`);
+  }
+  assert.equal(scalars.text('no such member \u0001'), undefined);
 }
 
 // Spellings that change no value: spaces around tokens and \u escapes for plain characters.
@@ -135,10 +157,31 @@ describe('scanJson', () => {
     );
   });
 
+  it('offers a lone object\'s members as text only when every value is a scalar, no name repeats and no \\u0000 is written', () => {
+    const members = (text: string) => {
+      const scan = scanJson(Buffer.from(text));
+      return scan.kind === 'object' && scan.scalars ? Object.fromEntries(scan.keys.map((k) => [k, scan.scalars!.text(k)])) : undefined;
+    };
+    assert.deepEqual(members('{ "a" : 1E+2 , "b":"x\\"\\u00e9\\ud83d\\ude00", "c":true,"d":false,"e":null,"f":-0.50,"g":"" }'), {
+      a: '1E+2', b: 'x"é😀', c: 'true', d: 'false', e: null, f: '-0.50', g: '',
+    });
+    assert.deepEqual(members('{}'), {});
+    assert.equal(members('{"a":1,"b":[1]}'), undefined);
+    assert.equal(members('{"a":{},"b":1}'), undefined);
+    assert.equal(members('{"a":1,"a":2}'), undefined);
+    assert.equal(members('{"a":1,"\\u0061":2}'), undefined);
+    assert.equal(members('{"a":"\\u0000"}'), undefined);
+    // conservative: the bytes \u0000 after an escaped backslash are no NUL, yet the members stay unoffered
+    assert.equal(members('{"a":"\\\\u0000"}'), undefined);
+    // an array's rows are never offered
+    const rows = scanJson(Buffer.from('[{"a":1}]'));
+    assert.ok(!('scalars' in rows));
+  });
+
   it('walks any depth of nesting without recursion', () => {
     const depth = 200_000;
     assert.deepEqual(scanJson(Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`)), { kind: 'keys-mismatch' });
-    assert.deepEqual(scanJson(Buffer.from(`{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`)), { kind: 'object', keys: ['a'] });
+    assert.deepEqual(scanJson(Buffer.from(`{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`)), { kind: 'object', keys: ['a'], scalars: undefined });
     assert.deepEqual(scanJson(Buffer.from(`{"a":${'['.repeat(depth)}${']'.repeat(depth - 1)}}`)), { kind: 'invalid' });
   });
 
