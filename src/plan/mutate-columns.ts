@@ -5,7 +5,7 @@ import type { ScalarMembers } from '../request/json-scan.js';
 import type { Payload } from '../request/payload.js';
 import { findRepresentation } from '../schema-cache/lookup.js';
 import type { Column, SchemaCache, Table } from '../schema-cache/types.js';
-import type { MutateBody, PayloadColumn, Returning } from './mutate-types.js';
+import type { BodyField, MutateBody, PayloadColumn, Returning } from './mutate-types.js';
 import type { ReadPlan } from './types.js';
 
 /**
@@ -26,20 +26,21 @@ export function mutateBody(payload: Payload, table: Table, cache: SchemaCache, a
 
 /**
  * The object's value per column when every column takes it as text: json_to_record gives a scalar column its input
- * function on the value's text (a string unescaped, a number as written), which is what a text parameter of the
- * column's type gets at Bind. Not for json/jsonb (json_to_record re-quotes a string), arrays and composites (it
+ * function on the value's text (a string unescaped, a number as written), which is what a text parameter read as the
+ * column's type gets (sql/mutate-body.ts `fieldsSource`: when the statement runs, after the privileges are checked, as
+ * json_to_record reads it, so a role without INSERT still gets 42501 for a bad value). Not for json/jsonb (json_to_record re-quotes a string), arrays and composites (it
  * converts JSON arrays and objects), types it reads with a typmod that an assignment would apply differently
  * (`interval minute` reads `'1'` as a minute, an assignment cuts a second), nor a representation's parser. PostgreSQL
- * spends ~27k fewer instructions on such an INSERT (callgrind: the function scan, its tuple descriptor, the record type).
+ * spends ~10k fewer instructions on such an INSERT (callgrind: no function scan, tuple descriptor, record type or JSON).
  */
-function scalarFields(scalars: ScalarMembers, columns: readonly PayloadColumn[], table: Table): (string | null)[] | undefined {
+function scalarFields(scalars: ScalarMembers, columns: readonly PayloadColumn[], table: Table): BodyField[] | undefined {
   if (columns.length === 0) return undefined;
-  const fields: (string | null)[] = [];
+  const fields: BodyField[] = [];
   for (const c of columns) {
     const column = table.columnsByName.get(c.name);
     const text = scalars.text(c.name);
     if (c.transform !== undefined || column === undefined || text === undefined || !takesText(column)) return undefined;
-    fields.push(text);
+    fields.push({ text, type: fieldType(column) });
   }
   return fields;
 }
@@ -52,9 +53,21 @@ const TEXT_INPUT = new Set([
 // Of those, the ones whose input with a typmod and assignment to it agree (the same rounding, truncated spaces, errors).
 const TYPMOD_AGREES = new Set(['character varying', 'character', 'numeric']);
 
+/** A domain or enum by its own name; else the pg_catalog type without its typmod (the assignment applies that). */
+function fieldType(column: Column): string {
+  if (column.baseType !== null || column.enumValues.length > 0) return column.nominalType;
+  // `character` alone means character(1): blank-padded text of any length is `bpchar`
+  return column.type === 'character' ? 'bpchar' : column.type;
+}
+
+// Types whose explicit cast to a typmod cuts what input with that typmod rejects: a domain over one of them may carry
+// a length (not in the schema cache) that the cast to the domain would apply by cutting.
+const CAST_CUTS = new Set(['character varying', 'character']);
+
 function takesText(column: Column): boolean {
   if (column.isArray) return false;
-  // a domain is read through domain_in either way, its base typmod included
+  if (column.baseType !== null && CAST_CUTS.has(column.type)) return false;
+  // a domain is read as the domain, its base typmod applied as input applies it
   const typmod = column.baseType === null && column.nominalType.includes('(');
   if (column.enumValues.length > 0) return !typmod;
   return TEXT_INPUT.has(column.type) && (!typmod || TYPMOD_AGREES.has(column.type));

@@ -36,7 +36,14 @@ export interface MutateBody {
    * json_to_record would hand the column's input function (mutate-columns.ts `scalarFields`); else undefined and the
    * body travels as the one JSON parameter.
    */
-  readonly fields?: readonly (string | null)[] | undefined;
+  readonly fields?: readonly BodyField[] | undefined;
+}
+
+/** A body value as text, and the type (no typmod) it is read as when the statement runs. */
+export interface BodyField {
+  readonly text: string | null;
+  /** `format_type` text from the schema cache: the column's domain or enum, else its pg_catalog type. */
+  readonly type: string;
 }
 
 /** What the mutation's RETURNING clause yields: nothing useful (`1`), every column, or the named columns. */

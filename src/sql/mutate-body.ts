@@ -1,6 +1,6 @@
 // The request body of a write as SQL: one JSON bind parameter turned into typed rows (`pgrst_body`) by
 // json_to_record(set), with column defaults merged in for `Prefer: missing=default`. No I/O.
-import type { MutateBody, PayloadColumn } from '../plan/mutate-types.js';
+import type { BodyField, MutateBody, PayloadColumn } from '../plan/mutate-types.js';
 import { type Fragment, ident, join, keyword, param, qualified, sql } from './fragment.js';
 
 /** The alias of the body's rows in the write statement. */
@@ -54,6 +54,21 @@ export function bodySource(body: MutateBody): Fragment {
   return body.isArray
     ? sql`pg_catalog.jsonb_to_recordset((SELECT pg_catalog.jsonb_agg(${defaults} || _pgrst_row) FROM pg_catalog.jsonb_array_elements(${json}::json::jsonb) AS _pgrst_row)) AS ${BODY}(${defs})`
     : sql`pg_catalog.jsonb_to_record(${defaults} || ${json}::json::jsonb) AS ${BODY}(${defs})`;
+}
+
+/**
+ * `(SELECT $1::text AS "a", ... OFFSET 0) AS pgrst_body`: a lone object's values as text parameters, one per column.
+ * Read as their columns' types above the fence (fieldValue), they are read when the statement runs, after the
+ * privileges are checked, as json_to_record reads them; without it the planner would read a value while planning.
+ */
+export function fieldsSource(columns: readonly PayloadColumn[], fields: readonly BodyField[]): Fragment {
+  const texts = fields.map((f, k) => sql`${param(f.text)}::text AS ${ident(columns[k]!.name)}`);
+  return sql`(SELECT ${join(texts, ', ')} OFFSET 0) AS ${BODY}`;
+}
+
+/** `pgrst_body."col"::type`: a value of fieldsSource read as its column's type (no typmod: the assignment applies it). */
+export function fieldValue(column: PayloadColumn, field: BodyField): Fragment {
+  return sql`${BODY}.${ident(column.name)}::${catalogText(field.type)}`;
 }
 
 /** The value a body column writes: `pgrst_body."col"`, through its `json → domain` parser when it has one. */

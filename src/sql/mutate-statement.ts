@@ -9,8 +9,8 @@ import type { Table } from '../schema-cache/types.js';
 import { bodyExpr, handlerBodyExpr } from './body.js';
 import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
-import { compile, type Fragment, ident, join, keyword, param, qualified, sql } from './fragment.js';
-import { bodySource, bodyValue, BODY_ALIAS } from './mutate-body.js';
+import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
+import { bodySource, bodyValue, BODY_ALIAS, fieldsSource, fieldValue } from './mutate-body.js';
 import { readSelect } from './read.js';
 import { mainRow, RESPONSE_SETTINGS, rowCount } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
@@ -103,8 +103,12 @@ function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, 
   const into = names.length === 0 ? target : sql`${target} (${join(names, ', ')})`;
   const returns = returning === undefined ? keyword('') : sql` RETURNING ${returning}`;
   const onConflict = onConflictSql(statement.onConflict, body.columns.map((c) => c.name));
-  // A lone object's values as parameters typed by their columns (the planner checked that it may; PUT never does).
-  if (body.fields !== undefined) return sql`INSERT INTO ${into} VALUES (${join(body.fields.map(param), ', ')})${onConflict}${returns}`;
+  // A lone object's values as text parameters read as their columns' types (the planner checked that they may be).
+  const { fields } = body;
+  if (fields !== undefined) {
+    const read = join(fields.map((f, k) => fieldValue(body.columns[k]!, f)), ', ');
+    return sql`INSERT INTO ${into} SELECT ${read} FROM ${fieldsSource(body.columns, fields)}${onConflict}${returns}`;
+  }
   const values = join(body.columns.map(bodyValue), ', ');
   // PUT: only a body row carrying the URL's key is written; any other row is dropped, which the PUT check reports.
   const bodyScope: Scope = { alias: BODY_ALIAS, table, computed: () => undefined };
