@@ -27,20 +27,21 @@ export function mutateBody(payload: Payload, table: Table, cache: SchemaCache, a
 /**
  * The object's value per column when every column takes it as text: json_to_record gives a scalar column its input
  * function on the value's text (a string unescaped, a number as written), which is what a text parameter read as the
- * column's type gets (sql/mutate-body.ts `fieldsSource`: when the statement runs, after the privileges are checked, as
- * json_to_record reads it, so a role without INSERT still gets 42501 for a bad value). Not for json/jsonb (json_to_record re-quotes a string), arrays and composites (it
- * converts JSON arrays and objects), types it reads with a typmod that an assignment would apply differently
- * (`interval minute` reads `'1'` as a minute, an assignment cuts a second), nor a representation's parser. PostgreSQL
- * spends ~10k fewer instructions on such an INSERT (callgrind: no function scan, tuple descriptor, record type or JSON).
+ * column's type gets (sql/mutate-body.ts `bodySource`: when the statement runs, after the privileges are checked, as
+ * json_to_record reads it, so a role without INSERT still gets 42501 for a bad value). Not for json/jsonb
+ * (json_to_record re-quotes a string), arrays and composites (it converts JSON arrays and objects), types it reads with
+ * a typmod that an assignment would apply differently (`interval minute` reads `'1'` as a minute, an assignment cuts a
+ * second), nor a representation's parser. PostgreSQL spends ~10k fewer instructions on such an INSERT (callgrind: no
+ * function scan, tuple descriptor, record type or JSON).
  */
 function scalarFields(scalars: ScalarMembers, columns: readonly PayloadColumn[], table: Table): BodyField[] | undefined {
   if (columns.length === 0) return undefined;
   const fields: BodyField[] = [];
   for (const c of columns) {
-    const column = table.columnsByName.get(c.name);
+    const column = table.columnsByName.get(c.name)!; // payloadColumn found it
     const text = scalars.text(c.name);
-    if (c.transform !== undefined || column === undefined || text === undefined || !takesText(column)) return undefined;
-    fields.push({ text, type: fieldType(column) });
+    if (c.transform !== undefined || text === undefined || !takesText(column)) return undefined;
+    fields.push({ name: c.name, text, type: fieldType(column) });
   }
   return fields;
 }

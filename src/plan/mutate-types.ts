@@ -41,6 +41,8 @@ export interface MutateBody {
 
 /** A body value as text, and the type (no typmod) it is read as when the statement runs. */
 export interface BodyField {
+  /** The column it is written to. */
+  readonly name: string;
   readonly text: string | null;
   /** `format_type` text from the schema cache: the column's domain or enum, else its pg_catalog type. */
   readonly type: string;

@@ -1,5 +1,6 @@
 // The request body of a write as SQL: one JSON bind parameter turned into typed rows (`pgrst_body`) by
-// json_to_record(set), with column defaults merged in for `Prefer: missing=default`. No I/O.
+// json_to_record(set), with column defaults merged in for `Prefer: missing=default`; or, for an inserted lone object
+// of scalars (MutateBody.fields), one text parameter per column read as the column's type. No I/O.
 import type { BodyField, MutateBody, PayloadColumn } from '../plan/mutate-types.js';
 import { type Fragment, ident, join, keyword, param, qualified, sql } from './fragment.js';
 
@@ -38,6 +39,7 @@ function defaultsObject(columns: readonly PayloadColumn[]): Fragment {
  * element; without keys (`{}`, `[{}, {}]`) the rows have no columns, so every column takes its default.
  */
 export function bodySource(body: MutateBody): Fragment {
+  if (body.fields !== undefined) return fieldsSource(body.fields);
   const json = param(body.json);
   if (body.columns.length === 0) {
     return body.isArray ? sql`pg_catalog.json_array_elements(${json}::json) AS ${BODY}` : sql`(VALUES (1)) AS ${BODY}`;
@@ -61,18 +63,23 @@ export function bodySource(body: MutateBody): Fragment {
  * Read as their columns' types above the fence (fieldValue), they are read when the statement runs, after the
  * privileges are checked, as json_to_record reads them; without it the planner would read a value while planning.
  */
-export function fieldsSource(columns: readonly PayloadColumn[], fields: readonly BodyField[]): Fragment {
-  const texts = fields.map((f, k) => sql`${param(f.text)}::text AS ${ident(columns[k]!.name)}`);
+function fieldsSource(fields: readonly BodyField[]): Fragment {
+  const texts = fields.map((f) => sql`${param(f.text)}::text AS ${ident(f.name)}`);
   return sql`(SELECT ${join(texts, ', ')} OFFSET 0) AS ${BODY}`;
 }
 
 /** `pgrst_body."col"::type`: a value of fieldsSource read as its column's type (no typmod: the assignment applies it). */
-export function fieldValue(column: PayloadColumn, field: BodyField): Fragment {
-  return sql`${BODY}.${ident(column.name)}::${catalogText(field.type)}`;
+function fieldValue(field: BodyField): Fragment {
+  return sql`${BODY}.${ident(field.name)}::${catalogText(field.type)}`;
+}
+
+/** The values the body writes, in `body.columns` order, read from bodySource. */
+export function bodyValues(body: MutateBody): Fragment[] {
+  return body.fields !== undefined ? body.fields.map(fieldValue) : body.columns.map(bodyValue);
 }
 
 /** The value a body column writes: `pgrst_body."col"`, through its `json → domain` parser when it has one. */
-export function bodyValue(column: PayloadColumn): Fragment {
+function bodyValue(column: PayloadColumn): Fragment {
   const value = sql`${BODY}.${ident(column.name)}`;
   return column.transform ? sql`${qualified(column.transform.schema, column.transform.name)}(${value})` : value;
 }

@@ -10,7 +10,7 @@ import { bodyExpr, handlerBodyExpr } from './body.js';
 import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
-import { bodySource, bodyValue, BODY_ALIAS, fieldsSource, fieldValue } from './mutate-body.js';
+import { bodySource, bodyValues, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
 import { mainRow, RESPONSE_SETTINGS, rowCount } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
@@ -88,7 +88,8 @@ function mutationSql(plan: MutatePlan): Fragment {
         // Nothing to set: no UPDATE at all, yet the representation still needs the relation's columns (and none of its rows).
         return sql`SELECT ${returning} FROM ${target} WHERE false`;
       }
-      const sets = statement.body.columns.map((c) => sql`${ident(c.name)} = ${bodyValue(c)}`);
+      const values = bodyValues(statement.body);
+      const sets = statement.body.columns.map((c, k) => sql`${ident(c.name)} = ${values[k]!}`);
       return sql`UPDATE ${target} SET ${join(sets, ', ')} FROM ${bodySource(statement.body)}${where} RETURNING ${returning}`;
     }
     case 'delete':
@@ -101,20 +102,13 @@ function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, 
   const { body } = statement;
   const names = body.columns.map((c) => ident(c.name));
   const into = names.length === 0 ? target : sql`${target} (${join(names, ', ')})`;
-  const returns = returning === undefined ? keyword('') : sql` RETURNING ${returning}`;
-  const onConflict = onConflictSql(statement.onConflict, body.columns.map((c) => c.name));
-  // A lone object's values as text parameters read as their columns' types (the planner checked that they may be).
-  const { fields } = body;
-  if (fields !== undefined) {
-    const read = join(fields.map((f, k) => fieldValue(body.columns[k]!, f)), ', ');
-    return sql`INSERT INTO ${into} SELECT ${read} FROM ${fieldsSource(body.columns, fields)}${onConflict}${returns}`;
-  }
-  const values = join(body.columns.map(bodyValue), ', ');
+  const values = join(bodyValues(body), ', ');
   // PUT: only a body row carrying the URL's key is written; any other row is dropped, which the PUT check reports.
   const bodyScope: Scope = { alias: BODY_ALIAS, table, computed: () => undefined };
   const put = statement.putConditions.map((f) => filterExpr(bodyScope, f));
   const where = put.length === 0 ? keyword('') : sql` WHERE ${join(put, ' AND ')}`;
-  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflict}${returns}`;
+  const returns = returning === undefined ? keyword('') : sql` RETURNING ${returning}`;
+  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflictSql(statement.onConflict, body.columns.map((c) => c.name))}${returns}`;
 }
 
 function onConflictSql(onConflict: OnConflict | undefined, columns: readonly string[]): Fragment {

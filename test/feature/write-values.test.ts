@@ -80,14 +80,11 @@ describe('a lone object of scalars, member by member', () => {
   });
 
   test('writes what json_to_record writes, or fails as it fails, for every column and value', async () => {
-    let compared = 0;
     for (const column of [...MEMBER_BY_MEMBER, ...FROM_JSON]) {
       for (const value of VALUES) {
         assert.deepEqual(await viaServer(column, value), await viaJson(column, value), `${column} = ${value}`);
-        compared++;
       }
     }
-    assert.equal(compared, (MEMBER_BY_MEMBER.length + FROM_JSON.length) * VALUES.length);
     // the cases above do reach both outcomes
     assert.deepEqual(await viaServer('vc3', '"abcd"'), { code: '22001', message: 'value too long for type character varying(3)' });
     assert.deepEqual(await viaServer('num41', '1.25'), [{ num41: 1.3 }]);
