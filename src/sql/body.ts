@@ -65,6 +65,14 @@ export function handlerBodyExpr(handler: CustomHandler, scalar: boolean): Fragme
   return sql`${call}(${ROW}::${qualified(handler.target.qi.schema, handler.target.qi.name)})`;
 }
 
+/**
+ * Whether building the body may run user code while PostgreSQL computes the response row, not only inside its
+ * aggregates: a handler (a user function or aggregate), or CSV's header, a subquery reading the source once more.
+ */
+export function bodyRunsUserCode(media: MediaType, handler: CustomHandler | undefined): boolean {
+  return handler !== undefined || media.kind === 'csv';
+}
+
 /** Whether the handler's body is a plain value rather than an aggregate (a function's result cast to its domain). */
 export function handlerIsScalarCast(handler: CustomHandler | undefined): boolean {
   return handler?.kind === 'function';

@@ -8,12 +8,12 @@ import type { CallPlan } from '../plan/call-types.js';
 import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks } from '../plan/mutate-checks.js';
 import { allRange, rangeEquals } from '../request/range.js';
-import { bodyExpr, handlerBodyExpr, handlerIsScalarCast } from './body.js';
+import { bodyExpr, bodyRunsUserCode, handlerBodyExpr, handlerIsScalarCast } from './body.js';
 import { callSource } from './call-source.js';
 import { explainStatement } from './explain.js';
 import { compile, type Fragment, keyword, sql } from './fragment.js';
 import { readSelect } from './read.js';
-import { mainRow, rowCount } from './read-statement.js';
+import { mainRow, NULL_BIGINT, rowCount } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, requestSettings, type ScriptContext } from './statement.js';
 
 /** The transaction of a call; `compiled`: its main statement compiled before, with this request's values (shape cache). */
@@ -65,7 +65,7 @@ function callEnd(plan: CallPlan, ctx: ScriptContext): TxScript['end'] {
  */
 export function callMain(plan: CallPlan): Fragment {
   const { select, countFrom } = readSelect(plan.read, keyword('pgrst_call'));
-  let total: Fragment = keyword('NULL::bigint');
+  let total: Fragment = NULL_BIGINT;
   if (plan.count === 'exact' || plan.count === 'estimated') {
     const windowed = !rangeEquals(plan.topRange, allRange) || plan.maxRows !== undefined;
     if (windowed) total = sql`(SELECT pg_catalog.count(*) ${countFrom()})`;
@@ -79,7 +79,8 @@ export function callMain(plan: CallPlan): Fragment {
     [total, 'total_result_set'],
     [pageTotal, 'page_total'],
   ] as const;
-  const row = mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), plan.media.kind === 'plan');
+  const from = keyword('FROM pgrst_source AS _postgrest_t');
+  const row = mainRow(columns, body, from, plan.media.kind === 'plan', !noBody && bodyRunsUserCode(bodyMedia(plan.media), plan.handler));
   return sql`WITH pgrst_call AS (${callSource(plan)}), pgrst_source AS (${select}) ${row}`;
 }
 

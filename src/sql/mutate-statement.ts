@@ -6,13 +6,13 @@ import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks, writtenRows } from '../plan/mutate-checks.js';
 import type { MutatePlan, Mutation, MutateWhere, OnConflict, Returning } from '../plan/mutate-types.js';
 import type { Table } from '../schema-cache/types.js';
-import { bodyExpr, handlerBodyExpr } from './body.js';
+import { bodyExpr, bodyRunsUserCode, handlerBodyExpr } from './body.js';
 import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { bodySource, bodyValues, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
-import { mainRow, RESPONSE_SETTINGS, rowCount } from './read-statement.js';
+import { mainRow, NULL_BIGINT, NULL_TEXT, RESPONSE_SETTINGS, rowCount } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
 
 const MUTATION_CTE = keyword('pgrst_mutation');
@@ -60,8 +60,8 @@ export function mutateMain(plan: MutatePlan): Fragment {
   if (plan.standalone) return mutationSql(plan);
   const mutation = sql`WITH pgrst_mutation AS (${mutationSql(plan)})`;
   const body = !plan.representation ? keyword('NULL::text') : plan.handler ? handlerBodyExpr(plan.handler, false) : bodyExpr(bodyMedia(plan.media));
-  const location = plan.location ? LOCATION : keyword('NULL::text');
-  const inserted = plan.countInserted ? INSERTED : keyword('NULL::bigint');
+  const location = plan.location ? LOCATION : NULL_TEXT;
+  const inserted = plan.countInserted ? INSERTED : NULL_BIGINT;
   const columns = [
     // a data-modifying CTE runs to completion whatever reads it: count(*) with or without a body
     [rowCount(true), 'page_total'],
@@ -69,9 +69,10 @@ export function mutateMain(plan: MutatePlan): Fragment {
     [inserted, 'inserted'],
   ] as const;
   const explained = plan.media.kind === 'plan';
-  if (!plan.representation) return sql`${mutation} ${mainRow(columns, body, keyword('FROM pgrst_mutation AS _postgrest_t'), explained)}`;
+  if (!plan.representation) return sql`${mutation} ${mainRow(columns, body, keyword('FROM pgrst_mutation AS _postgrest_t'), explained, false)}`;
   const { select } = readSelect(plan.read, MUTATION_CTE);
-  return sql`${mutation}, pgrst_source AS (${select}) ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), explained)}`;
+  const userCode = bodyRunsUserCode(bodyMedia(plan.media), plan.handler);
+  return sql`${mutation}, pgrst_source AS (${select}) ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), explained, userCode)}`;
 }
 
 /** The INSERT/UPDATE/DELETE ... RETURNING of the plan. */

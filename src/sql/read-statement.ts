@@ -6,18 +6,31 @@ import type { CountMethod, ReadPlan, ReadRequestPlan } from '../plan/types.js';
 import type { Column } from '../schema-cache/types.js';
 import type { MediaType } from '../request/media-type.js';
 import { allRange, rangeEquals } from '../request/range.js';
-import { bodyExpr, handlerBodyExpr, unquotedCsvExpr } from './body.js';
+import { bodyExpr, bodyRunsUserCode, handlerBodyExpr, unquotedCsvExpr } from './body.js';
 import { explainStatement } from './explain.js';
 import { compile, type Fragment, join, keyword, param, sql } from './fragment.js';
 import { outputName } from './expressions.js';
 import { readSelect } from './read.js';
 
+// An empty setting means none, as an unset one (PostgREST's nullif): response/guc-headers.ts reads both as absent.
 const RESPONSE_GUCS_TEXT =
-  "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status";
+  "current_setting('response.headers', true) AS response_headers, current_setting('response.status', true) AS response_status";
 const RESPONSE_GUCS = keyword(RESPONSE_GUCS_TEXT);
+// PostgREST's own wording, kept where the statement is shown (EXPLAIN)
+const RESPONSE_GUCS_EXPLAINED = keyword(
+  "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status",
+);
 
 /** A statement of its own reading `response.headers`/`response.status` (after a write run alone). */
 export const RESPONSE_SETTINGS: Statement = { text: `SELECT ${RESPONSE_GUCS_TEXT}`, values: [], prepare: true };
+
+/**
+ * A column of PostgREST's row that is NULL in this statement: left out of the row (its reader takes a missing column
+ * for null), except under EXPLAIN. Every column of the row costs PostgreSQL ~4k instructions per execution, whatever
+ * its value.
+ */
+export const NULL_BIGINT = keyword('NULL::bigint');
+export const NULL_TEXT = keyword('NULL::text');
 
 const COUNT_ROWS = keyword('pg_catalog.count(*)');
 const COUNT_ROW_VALUES = keyword('pg_catalog.count(_postgrest_t)');
@@ -35,16 +48,33 @@ export function rowCount(bodyReadsRows: boolean): Fragment {
 
 /**
  * The one row of a main statement from `from` (`FROM ... AS _postgrest_t`): `columns` (expression, name), then
- * `response.headers`/`response.status`, read AFTER the body was built (a handler building it may set them), and the
- * body as the LAST column, so that a large one can stream (db/wire-tap.ts). The OFFSET 0 keeps PostgreSQL from
- * merging the two levels, which would evaluate the settings first. Under EXPLAIN (`explained`) the row keeps
- * PostgREST's one-level shape, so the plan shown is the one PostgREST shows (the aggregate on top).
+ * `response.headers`/`response.status`, read after everything of the user's that builds the row has run, and the
+ * body as the LAST column, so that a large one can stream (db/wire-tap.ts).
+ *
+ * A body made by built-in aggregates alone (`bodyRunsUserCode` false) is finished with every other aggregate before
+ * PostgreSQL computes any column of the row, so the settings are read beside it, in one level. A handler's body, or
+ * CSV's header subquery, runs user code while the row is computed, so the settings are read a level above, over the
+ * fenced row (OFFSET 0 keeps PostgreSQL from merging the two levels); that level costs ~5k instructions more. Under
+ * EXPLAIN (`explained`) the row keeps PostgREST's one-level shape, every column included, so the plan shown is the
+ * one PostgREST shows (the aggregate on top).
  */
-export function mainRow(columns: readonly (readonly [Fragment, string])[], body: Fragment, from: Fragment, explained: boolean): Fragment {
-  const inner = join([...columns.map(([e, name]) => sql`${e} AS ${keyword(name)}`), sql`${body} AS body`], ', ');
-  if (explained) return sql`SELECT ${inner}, ${RESPONSE_GUCS} ${from}`;
-  const outer = keyword(columns.map(([, name]) => `pgrst_r.${name}`).join(', '));
-  return sql`SELECT ${outer}, ${RESPONSE_GUCS}, pgrst_r.body FROM (SELECT ${inner} ${from} OFFSET 0) AS pgrst_r`;
+export function mainRow(
+  columns: readonly (readonly [Fragment, string])[],
+  body: Fragment,
+  from: Fragment,
+  explained: boolean,
+  bodyRunsUserCode: boolean,
+): Fragment {
+  const item = ([e, name]: readonly [Fragment, string]) => sql`${e} AS ${keyword(name)}`;
+  if (explained) return sql`SELECT ${join([...columns.map(item), sql`${body} AS body`], ', ')}, ${RESPONSE_GUCS_EXPLAINED} ${from}`;
+  const kept = columns.filter(([e]) => e !== NULL_BIGINT && e !== NULL_TEXT);
+  const listed = kept.map(([, name]) => `pgrst_r.${name}, `).join('');
+  if (bodyRunsUserCode) {
+    const inner = join([...kept.map(item), sql`${body} AS body`], ', ');
+    return sql`SELECT ${keyword(listed)}${RESPONSE_GUCS}, pgrst_r.body FROM (SELECT ${inner} ${from} OFFSET 0) AS pgrst_r`;
+  }
+  const inner = join([...kept.map(item), RESPONSE_GUCS, sql`${body} AS body`], ', ');
+  return sql`SELECT ${keyword(listed)}pgrst_r.response_headers, pgrst_r.response_status, pgrst_r.body FROM (SELECT ${inner} ${from} OFFSET 0) AS pgrst_r`;
 }
 
 /**
@@ -95,7 +125,7 @@ function readMain(node: ReadPlan, out: ReadOutput): { main: Fragment; count?: St
   const { select, countFrom } = readSelect(node);
   // Without a window (limit, offset, Range) or db-max-rows the page holds every row, so its count is the total.
   const windowed = !rangeEquals(node.range, allRange) || out.maxRows !== undefined;
-  let total: Fragment = keyword('NULL::bigint');
+  let total: Fragment = NULL_BIGINT;
   let count: Statement | undefined;
   if (out.count === 'exact') {
     total = windowed ? sql`(SELECT pg_catalog.count(*) ${countFrom()})` : COUNT_ROWS;
@@ -124,7 +154,8 @@ function readMain(node: ReadPlan, out: ReadOutput): { main: Fragment; count?: St
     [total, 'total_result_set'],
     [rowCount(!out.headOnly), 'page_total'],
   ] as const;
-  const main = sql`${ctes} ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), out.explained ?? false)}`;
+  const from = keyword('FROM pgrst_source AS _postgrest_t');
+  const main = sql`${ctes} ${mainRow(columns, body, from, out.explained ?? false, bodyRunsUserCode(out.media, out.handler))}`;
   return count ? { main, count } : { main };
 }
 

@@ -103,6 +103,16 @@ describe('response settings set by functions', () => {
     assert.equal(created.text, '');
   });
 
+  test('a response.status or response.headers set to an empty string is no setting (GET, POST, HEAD)', async () => {
+    for (const r of [await get('/rpc/empty_settings'), await post('/rpc/empty_settings')]) {
+      assert.equal(r.status, 200);
+      assert.equal(r.text, '1');
+      assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
+    }
+    const head = await request(srv.url, '/rpc/empty_settings', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+  });
+
   test('malformed response.headers is PGRST111, malformed response.status PGRST112', async () => {
     const h = await get('/rpc/bad_headers');
     assert.equal(h.status, 500);
