@@ -98,6 +98,13 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): number | undefin
 }
 
 /** A spawned server process. */
+/** Environment for a spawned server: ours, without any PGRST_* / BASELINE_* / PG_* of the caller, plus `extra`. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PGRST_') && !k.startsWith('BASELINE_') && !k.startsWith('PG_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
 export interface ServerProcess {
   readonly name: string;
   readonly pid: number;

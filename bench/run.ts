@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { countReviews, type DatasetInfo, ensureDataset, resetWrites, ROLES, SCHEMA } from './dataset.js';
 import { fetchSample, runLoad, runSequential } from './load.js';
 import { type PostgraphileSetup, preparePostgraphile } from './postgraphile-target.js';
-import { cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
+import { childEnv, cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
 import { type CheckRecord, formatSummary, type PostgraphileAbsence, type RunRecord, summarise } from './report.js';
 import { formatScaling, type ScalingResult, timeScaling } from './scaling.js';
 import { judgeResponse, notApplicable, Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
@@ -64,13 +64,6 @@ const config = {
 const t0 = performance.now();
 function log(msg: string): void {
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
-}
-
-/** Environment for a spawned server: ours, without any PGRST_* / BASELINE_* / PG_* of the caller, plus `extra`. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PGRST_') && !k.startsWith('BASELINE_') && !k.startsWith('PG_')) env[k] = v;
-  return { ...env, ...extra };
 }
 
 const entries = serverEntries(ROOT);

@@ -16,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** Receives the server's log lines (default: dropped). */
   readonly onLog?: (line: string) => void;
+  /** A command the server is started through, its binary and arguments appended (the benchmark's valgrind run). */
+  readonly launcher?: readonly string[];
 }
 
 /** A running embedded cluster. */
@@ -132,7 +134,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const port = opts.port || (await freePort());
   const args = ['-D', dataDir, '-p', String(port), '-k', runDir, '-c', 'listen_addresses=127.0.0.1'];
   for (const [k, v] of Object.entries(opts.settings ?? {})) args.push('-c', `${k}=${v}`);
-  const child = spawn(bin.postgres, args, { stdio: ['ignore', 'pipe', 'pipe'], ...runAs(owner) });
+  const [command, ...before] = opts.launcher?.length ? [...opts.launcher, bin.postgres] : [bin.postgres];
+  const child = spawn(command!, [...before, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...runAs(owner) });
   await waitUntilReady(child, opts.onLog);
 
   const killOnExit = () => child.kill('SIGKILL');
@@ -167,7 +170,8 @@ function waitUntilReady(child: ChildProcess, onLog?: (line: string) => void): Pr
       const text = chunk.toString('utf8');
       onLog?.(text);
       if (!ready) tail = (tail + text).slice(-4000);
-      if (!ready && text.includes('ready to accept connections')) {
+      // the tail, not the chunk: a chunk may end inside the line
+      if (!ready && tail.includes('ready to accept connections')) {
         ready = true;
         res();
       }

@@ -8,9 +8,9 @@ import type { MediaType } from '../request/media-type.js';
 import { allRange, rangeEquals } from '../request/range.js';
 import { bodyExpr, bodyRunsUserCode, handlerBodyExpr, unquotedCsvExpr } from './body.js';
 import { explainStatement } from './explain.js';
-import { compile, type Fragment, join, keyword, param, sql } from './fragment.js';
+import { compile, type Fragment, join, keyword, sql } from './fragment.js';
 import { outputName } from './expressions.js';
-import { readSelect } from './read.js';
+import { integer, readSelect } from './read.js';
 
 // An empty setting means none, as an unset one (PostgREST's nullif): response/guc-headers.ts reads both as absent.
 const RESPONSE_GUCS_TEXT =
@@ -135,7 +135,7 @@ function readMain(node: ReadPlan, out: ReadOutput): { main: Fragment; count?: St
       total =
         out.maxRows === undefined
           ? sql`(SELECT pg_catalog.count(*) ${countFrom()})`
-          : sql`(SELECT pg_catalog.count(*) FROM (SELECT 1 ${countFrom()} LIMIT ${param(out.maxRows + 1)}) _pgrst_capped)`;
+          : sql`(SELECT pg_catalog.count(*) FROM (SELECT 1 ${countFrom()} LIMIT ${integer(out.maxRows + 1)}) _pgrst_capped)`;
     }
   }
   const unquoted = out.media.kind === 'csv' && !out.handler ? unquotedCsvColumns(node) : undefined;
