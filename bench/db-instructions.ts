@@ -11,10 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDataset, resetWrites, ROLES, SCHEMA } from './dataset.js';
-import { childEnv, spawnServer } from './procs.js';
+import { ensureDataset, resetWrites } from './dataset.js';
 import { Rng, type Scenario, scenarios, type TargetName } from './scenarios.js';
 import { serverEntries } from './startup.js';
+import { startBaseline, startPostgrestTs } from './targets.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataDir = resolve(process.env.BENCH_DATA_DIR ?? join(ROOT, '.postgrest-ts', 'bench'));
@@ -83,37 +83,8 @@ async function settle(): Promise<Set<string>> {
 }
 
 async function start(target: TargetName) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  if (target === 'baseline') {
-    return spawnServer({
-      name: 'baseline',
-      args: ['--import', 'tsx', 'bench/baseline-server.ts'],
-      cwd: ROOT,
-      env: childEnv({ BASELINE_DB_URI: ds.appUri, BASELINE_PORT: String(port), BASELINE_HOST: '127.0.0.1', BASELINE_POOL: '1' }),
-      url,
-      probePath: '/customers/1',
-      timeoutMs: 600_000,
-    });
-  }
-  return spawnServer({
-    name: 'postgrest-ts',
-    args: server!.args,
-    cwd: ROOT,
-    env: childEnv({
-      PGRST_DB_URI: ds.authenticatorUri,
-      PGRST_DB_SCHEMAS: SCHEMA,
-      PGRST_DB_ANON_ROLE: ROLES.anon,
-      PGRST_DB_POOL: '1',
-      PGRST_DB_CHANNEL_ENABLED: 'false',
-      PGRST_SERVER_HOST: '127.0.0.1',
-      PGRST_SERVER_PORT: String(port),
-      PGRST_LOG_LEVEL: 'crit',
-    }),
-    url,
-    probePath: '/',
-    timeoutMs: 600_000,
-  });
+  const opts = { ds, cwd: ROOT, port: await freePort(), pool: 1, timeoutMs: 600_000 };
+  return target === 'baseline' ? startBaseline(opts) : startPostgrestTs({ ...opts, args: server!.args, env: { PGRST_DB_CHANNEL_ENABLED: 'false' } });
 }
 
 /** Instructions of every backend that ended while `target` served `n` requests of the scenario (from a fixed seed). */

@@ -7,12 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { countReviews, type DatasetInfo, ensureDataset, resetWrites, ROLES, SCHEMA } from './dataset.js';
+import { countReviews, type DatasetInfo, ensureDataset, resetWrites, SCHEMA } from './dataset.js';
 import { fetchSample, runLoad, runSequential } from './load.js';
 import { type PostgraphileSetup, preparePostgraphile } from './postgraphile-target.js';
 import { childEnv, cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
 import { type CheckRecord, formatSummary, type PostgraphileAbsence, type RunRecord, summarise } from './report.js';
 import { formatScaling, type ScalingResult, timeScaling } from './scaling.js';
+import { startBaseline, startPostgrestTs } from './targets.js';
 import { judgeResponse, notApplicable, Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
 import { demoDirOf, READY_TARGET_MS, type ReadyTiming, SCHEMA_CACHE_TARGET_MS, type SchemaCacheTiming, serverEntries, timeReady, timeSchemaCache } from './startup.js';
 
@@ -102,39 +103,16 @@ interface Targets {
 
 /** Spawns postgrest-ts on `port`, with `server-workers` when `workers` is given (else the default: one process). */
 function startOurs(ds: DatasetInfo, port: number, workers?: number): Promise<ServerProcess> {
-  return spawnServer({
-    name: 'postgrest-ts',
-    args: serverArgs,
-    cwd: ROOT,
-    env: childEnv({
-      PGRST_DB_URI: ds.authenticatorUri,
-      PGRST_DB_SCHEMAS: SCHEMA,
-      PGRST_DB_ANON_ROLE: ROLES.anon,
-      PGRST_DB_POOL: String(config.pool),
-      PGRST_DB_POOL_PIPELINE_DEPTH: String(config.pipelineDepth),
-      PGRST_SERVER_HOST: '127.0.0.1',
-      PGRST_SERVER_PORT: String(port),
-      PGRST_LOG_LEVEL: 'crit',
-      ...(workers === undefined ? {} : { PGRST_SERVER_WORKERS: String(workers) }),
-    }),
-    url: `http://127.0.0.1:${port}`,
-    probePath: '/',
-  });
+  const env: Record<string, string> = { PGRST_DB_POOL_PIPELINE_DEPTH: String(config.pipelineDepth) };
+  if (workers !== undefined) env.PGRST_SERVER_WORKERS = String(workers);
+  return startPostgrestTs({ ds, cwd: ROOT, port, pool: config.pool, args: serverArgs, env });
 }
 
 async function startTargets(ds: DatasetInfo, freePort: () => Promise<number>): Promise<Targets> {
   const pPort = await freePort();
   const start: Targets['start'] = { 'postgrest-ts': () => startOurs(ds, pPort) };
   const bPort = await freePort();
-  start.baseline = () =>
-    spawnServer({
-      name: 'baseline',
-      args: ['--import', 'tsx', 'bench/baseline-server.ts'],
-      cwd: ROOT,
-      env: childEnv({ BASELINE_DB_URI: ds.appUri, BASELINE_PORT: String(bPort), BASELINE_HOST: '127.0.0.1', BASELINE_POOL: String(config.pool) }),
-      url: `http://127.0.0.1:${bPort}`,
-      probePath: '/customers/1',
-    });
+  start.baseline = () => startBaseline({ ds, cwd: ROOT, port: bPort, pool: config.pool });
   const t: Targets = { servers: {}, start, postgraphileAbsent: undefined, postgraphile: undefined };
   for (const name of ['postgrest-ts', 'baseline'] as const) {
     const srv = await start[name]!();

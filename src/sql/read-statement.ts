@@ -155,7 +155,7 @@ function readMain(node: ReadPlan, out: ReadOutput): { main: Fragment; count?: St
     [rowCount(!out.headOnly), 'page_total'],
   ] as const;
   const from = keyword('FROM pgrst_source AS _postgrest_t');
-  const main = sql`${ctes} ${mainRow(columns, body, from, out.explained ?? false, bodyRunsUserCode(out.media, out.handler))}`;
+  const main = sql`${ctes} ${mainRow(columns, body, from, out.explained ?? false, !out.headOnly && bodyRunsUserCode(out.media, out.handler))}`;
   return count ? { main, count } : { main };
 }
 
