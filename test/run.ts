@@ -52,8 +52,12 @@ async function prepareDatabase(adminUri: string): Promise<string> {
   return uri;
 }
 
+// A file (or a test) still running after this long is cancelled and counted as failed, so that a hang ends the run
+// in minutes instead of at CI's limit. The slowest file takes well under a minute.
+const TEST_TIMEOUT_MS = 300_000;
+
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
+  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files];
   return new Promise((res) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
     const forward = (sig: NodeJS.Signals) => child.kill(sig);
