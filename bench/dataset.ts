@@ -253,6 +253,27 @@ export async function ensureDataset(pgsrv: RunningPostgres, scale: number, log: 
   };
 }
 
+/** PostgreSQL settings of the bench's cluster: shared buffers hold the whole data set (~0.5 GB at scale 1). */
+export const CLUSTER_SETTINGS = { shared_buffers: '1GB', max_connections: '200', synchronous_commit: 'off' } as const;
+
+/**
+ * Reads every table and index of the data set into shared buffers (pg_prewarm), so that no target pays for the disk
+ * reads of the pages it happens to touch first: the operating system's cache may have been dropped since the last run,
+ * and a random customer's orders are a handful of cold pages each. Returns the MB read, or undefined without pg_prewarm.
+ */
+export async function prewarm(adminUri: string): Promise<number | undefined> {
+  return withClient(adminUri, async (c) => {
+    const available = await c.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'pg_prewarm'`);
+    if (available.rowCount === 0) return undefined;
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
+    const r = await c.query(
+      `SELECT coalesce(sum(pg_prewarm(oid)), 0)::bigint AS blocks FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind IN ('r', 'i')`,
+      [SCHEMA],
+    );
+    return Math.round((Number(r.rows[0].blocks) * 8192) / 1e6);
+  });
+}
+
 /** Empties the write target (between write runs, as the superuser). */
 export async function resetWrites(adminUri: string): Promise<void> {
   await withClient(adminUri, (c) => c.query(`TRUNCATE ${SCHEMA}.reviews RESTART IDENTITY`));

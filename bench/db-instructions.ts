@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDataset, resetWrites } from './dataset.js';
+import { CLUSTER_SETTINGS, ensureDataset, resetWrites } from './dataset.js';
 import { Rng, type Scenario, scenarios, type TargetName } from './scenarios.js';
 import { serverEntries } from './startup.js';
 import { startBaseline, startPostgrestTs } from './targets.js';
@@ -42,7 +42,7 @@ if (!server) throw new Error('BENCH_SERVER=dist needs a build: run `npm run buil
 
 const { startEmbeddedPostgres, freePort } = await import('../src/embedded/embedded-postgres.js');
 const pgDir = join(dataDir, 'pg');
-const settings = { shared_buffers: '512MB', max_connections: '200', synchronous_commit: 'off', autovacuum: 'off', jit: 'off' };
+const settings = { ...CLUSTER_SETTINGS, autovacuum: 'off', jit: 'off' };
 
 // the data set, generated (or found) with PostgreSQL running normally
 let pgsrv = await startEmbeddedPostgres({ dir: pgDir, settings });

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { countReviews, type DatasetInfo, ensureDataset, resetWrites, SCHEMA } from './dataset.js';
+import { CLUSTER_SETTINGS, countReviews, type DatasetInfo, ensureDataset, prewarm, resetWrites, SCHEMA } from './dataset.js';
 import { fetchSample, runLoad, runSequential } from './load.js';
 import { type PostgraphileSetup, preparePostgraphile } from './postgraphile-target.js';
 import { childEnv, cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
@@ -305,7 +305,7 @@ async function main(): Promise<number> {
   const pgDir = join(config.dataDir, 'pg');
   const pgsrv = await startEmbeddedPostgres({
     dir: pgDir,
-    settings: { shared_buffers: '512MB', max_connections: '200', synchronous_commit: 'off' },
+    settings: CLUSTER_SETTINGS,
   });
   cleanups.push(() => pgsrv.stop());
   let postmaster: number | undefined;
@@ -318,6 +318,9 @@ async function main(): Promise<number> {
 
   const ds = await ensureDataset(pgsrv, config.scale, log);
   log(`data set: ${JSON.stringify(ds.counts)}`);
+  const t0prewarm = performance.now();
+  const warmed = await prewarm(ds.adminUri);
+  log(warmed === undefined ? 'pg_prewarm is not available: the first target to touch a page pays for reading it' : `prewarmed ${warmed} MB into shared buffers in ${Math.round(performance.now() - t0prewarm)} ms`);
 
   let schemaCache: SchemaCacheTiming | { error: string } | undefined;
   if (!config.skip.has('schema-cache')) {
