@@ -97,7 +97,6 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): number | undefin
   };
 }
 
-/** A spawned server process. */
 /** Environment for a spawned server: ours, without any PGRST_* / BASELINE_* / PG_* of the caller, plus `extra`. */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -105,6 +104,7 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** A spawned server process. */
 export interface ServerProcess {
   readonly name: string;
   readonly pid: number;

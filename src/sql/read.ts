@@ -66,7 +66,7 @@ export function orderClause(node: ReadPlan, scope: Scope): Fragment {
 /**
  * ` LIMIT n OFFSET $1` for the node's window. The limit is written into the statement (PostgREST binds it): with a
  * bound limit PostgreSQL can never estimate a generic plan as cheap as a custom one, so it plans the prepared
- * statement anew on every run (`embed_o2m`: about half of the database's instructions per request). The limit is part
+ * statement anew on every run (`filter50`: a quarter of the database's instructions per request). The limit is part
  * of the shape cache's key, so this makes no more statements than there are shapes. The offset stays a parameter, so
  * that paging through a table is one statement; an offset alone still has PostgreSQL plan each run.
  */
