@@ -1,9 +1,10 @@
-// Load generation: autocannon (programmatic) at fixed connections for a fixed duration, with per-request parameters
-// drawn in setupRequest; a sequential client that measures time to last byte of big responses; and the one-off
-// fetch used by the correctness check.
+// Load generation: wrk (bench/wrk.ts) when given, else autocannon (programmatic), at fixed connections for a fixed
+// duration, with per-request parameters drawn from a seeded generator; a sequential client that measures time to last
+// byte of big responses; and the one-off fetch used by the correctness check.
 import autocannon, { type AutocannonRequest } from 'autocannon';
 import { Agent, request as httpRequest } from 'node:http';
 import { type Req, Rng, type Sample, type Scenario, type TargetName } from './scenarios.js';
+import { runWrk } from './wrk.js';
 
 export interface LoadResult {
   /** Completed responses (any status). */
@@ -30,7 +31,8 @@ function toAutocannon(r: Req): AutocannonRequest {
 
 /**
  * Runs `scenario` against `url` for `durationS` seconds with `connections` connections: as fast as the server answers,
- * or at `rate` requests per second over all connections (a paced run).
+ * or at `rate` requests per second over all connections (a paced run). With `wrk` (its path) a run at full speed is
+ * driven by wrk; a paced one always by autocannon (wrk cannot pace).
  */
 export function runLoad(opts: {
   url: string;
@@ -40,7 +42,9 @@ export function runLoad(opts: {
   durationS: number;
   seed: number;
   rate?: number | undefined;
+  wrk?: string | undefined;
 }): Promise<LoadResult> {
+  if (opts.wrk !== undefined && !opts.rate) return runWrk({ ...opts, wrk: opts.wrk });
   const rng = new Rng(opts.seed);
   let graphqlErrors = 0;
   // GraphQL reports errors in a 200 answer, so the one-off check cannot vouch for the answers under load: the bodies

@@ -42,6 +42,15 @@ export function cpuMs(pid: number): number | undefined {
 }
 
 /**
+ * CPU time of this process's children that have exited and been waited for (cutime/cstime), in ms: a load generator
+ * run as a child process (wrk) counts here once it has exited.
+ */
+export function reapedChildrenCpuMs(): number {
+  const s = readStat(process.pid);
+  return s ? ((s.cutime + s.cstime) * 1000) / ticksPerSecond() : 0;
+}
+
+/**
  * CPU time of a process tree rooted at `pid` (one level: the PostgreSQL postmaster and its backends), in ms:
  * the root's own time, its reaped children's (cutime/cstime: backends that already exited) and its live children's.
  */

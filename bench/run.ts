@@ -1,7 +1,7 @@
 // `npm run bench`: starts its own PostgreSQL (cached cluster and data set under the bench data dir), times the
 // schema-cache load of a 1,000-table database and the time to ready on the demo, then spawns postgrest-ts, the
 // hand-written baseline and PostGraphile 5 (installed on demand in bench/postgraphile) as separate processes, checks
-// every scenario once on each, and loads them in alternating rounds with autocannon. Prints the summary and writes
+// every scenario once on each, and loads them in alternating rounds with wrk (when installed) or autocannon. Prints the summary and writes
 // bench/results/latest.json. See bench/README.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { CLUSTER_SETTINGS, countReviews, type DatasetInfo, ensureDataset, prewarm, resetWrites, SCHEMA } from './dataset.js';
 import { fetchSample, runLoad, runSequential } from './load.js';
 import { type PostgraphileSetup, preparePostgraphile } from './postgraphile-target.js';
-import { childEnv, cpuMs, peakRssKb, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
+import { childEnv, cpuMs, peakRssKb, reapedChildrenCpuMs, resetPeakRss, rssKb, sampleRss, type ServerProcess, spawnServer, treeCpuMs } from './procs.js';
 import { type CheckRecord, formatSummary, type PostgraphileAbsence, type RunRecord, summarise } from './report.js';
 import { formatScaling, type ScalingResult, timeScaling } from './scaling.js';
 import { startBaseline, startPostgrestTs } from './targets.js';
+import { findWrk } from './wrk.js';
 import { judgeResponse, notApplicable, Rng, type Scenario, scenarios as allScenarios, TARGETS, type TargetName } from './scenarios.js';
 import { demoDirOf, READY_TARGET_MS, type ReadyTiming, SCHEMA_CACHE_TARGET_MS, type SchemaCacheTiming, serverEntries, timeReady, timeSchemaCache } from './startup.js';
 
@@ -27,6 +28,16 @@ function num(name: string, fallback: number): number {
   return n;
 }
 
+function loadGenerator(raw: string | undefined): { readonly name: 'wrk' | 'autocannon'; readonly wrk?: string } {
+  const choice = raw === undefined || raw === '' ? 'auto' : raw;
+  if (choice === 'autocannon') return { name: 'autocannon' };
+  if (choice !== 'auto' && choice !== 'wrk') throw new Error(`BENCH_LOADGEN must be auto, wrk or autocannon, got "${raw}"`);
+  const wrk = findWrk();
+  if (wrk !== undefined) return { name: 'wrk', wrk };
+  if (choice === 'wrk') throw new Error('BENCH_LOADGEN=wrk: no wrk on PATH');
+  return { name: 'autocannon' };
+}
+
 function list(name: string): string[] | undefined {
   const raw = process.env[name];
   return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -38,6 +49,11 @@ const config = {
   rounds: Math.max(1, Math.round(num('BENCH_ROUNDS', 3))),
   connections: Math.max(1, Math.round(num('BENCH_CONNECTIONS', 32))),
   warmupS: num('BENCH_WARMUP', 1),
+  /**
+   * What drives the runs at full speed: wrk when installed (BENCH_LOADGEN=auto, the default, or wrk: then it must
+   * be), else autocannon (BENCH_LOADGEN=autocannon). Paced runs always use autocannon.
+   */
+  loadGenerator: loadGenerator(process.env.BENCH_LOADGEN),
   /**
    * Paced runs: postgrest-ts and the baseline driven at the same request rate, this fraction of the lower of their
    * median throughputs, so that their CPU per request compares at equal load (BENCH_SKIP=paced leaves them out).
@@ -222,13 +238,16 @@ async function measure(
   const sampler = sc.kind === 'big' && !canReset ? sampleRss(srv.pid) : undefined;
   const cpu0 = cpuMs(srv.pid);
   const db0 = postmaster === undefined ? undefined : treeCpuMs(postmaster);
+  // the load generator: autocannon runs in this process, wrk as a child that has exited when the run is over
   const client0 = process.cpuUsage();
+  const children0 = reapedChildrenCpuMs();
   const base = { scenario: sc.id, target, round, rssBeforeKb, ...(rate !== undefined ? { pacedRate: rate } : {}) };
   let load: RunRecord['load'];
   let sequential: RunRecord['sequential'];
-  if (sc.kind === 'load') load = await runLoad({ url: srv.url, scenario: sc, target, connections: config.connections, durationS, seed, rate });
+  if (sc.kind === 'load') load = await runLoad({ url: srv.url, scenario: sc, target, connections: config.connections, durationS, seed, rate, wrk: config.loadGenerator.wrk });
   else sequential = await runSequential(srv.url, sc, target, sc.rssLimitMb !== undefined ? config.hugeRequests : config.bigRequests, seed);
   const client = process.cpuUsage(client0);
+  const children = reapedChildrenCpuMs() - children0;
   const cpu1 = cpuMs(srv.pid);
   const db1 = postmaster === undefined ? undefined : treeCpuMs(postmaster);
   const peak = sc.kind === 'big' ? (canReset ? peakRssKb(srv.pid) : sampler?.stop()) : undefined;
@@ -238,7 +257,7 @@ async function measure(
     ...(sequential ? { sequential } : {}),
     serverCpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
     dbCpuMs: db0 === undefined || db1 === undefined ? undefined : db1 - db0,
-    clientCpuMs: (client.user + client.system) / 1000,
+    clientCpuMs: (client.user + client.system) / 1000 + children,
     peakRssKb: peak,
     load1: loadavg()[0]!,
     ...(srv.exited() !== undefined ? { crashed: `the server exited (${srv.exited()}) during the run` } : {}),
@@ -297,7 +316,7 @@ function describe(r: RunRecord): string {
 
 async function main(): Promise<number> {
   log(
-    `scale ${config.scale}, ${config.rounds} rounds × ${config.durationS} s, ${config.connections} connections, pool ${config.pool}, pipeline depth ${config.pipelineDepth}, ` +
+    `scale ${config.scale}, ${config.rounds} rounds × ${config.durationS} s, ${config.connections} connections (${config.loadGenerator.name}), pool ${config.pool}, pipeline depth ${config.pipelineDepth}, ` +
       `server via ${config.server}, data in ${config.dataDir}`,
   );
   const loadBefore = loadavg();
@@ -378,7 +397,7 @@ async function main(): Promise<number> {
         for (const t of targetsOf(sc, targets)) {
           if (!runnable(sc, t) || failed(sc, t)) continue;
           const url = targets.servers[t]!.url;
-          if (sc.kind === 'load') await runLoad({ url, scenario: sc, target: t, connections: config.connections, durationS: config.warmupS, seed: 1 });
+          if (sc.kind === 'load') await runLoad({ url, scenario: sc, target: t, connections: config.connections, durationS: config.warmupS, seed: 1, wrk: config.loadGenerator.wrk });
           else await runSequential(url, sc, t, 1, 1);
           if (sc.writesRows) await resetWrites(ds.adminUri);
           await restartIfDead(t, targets);
@@ -418,6 +437,7 @@ async function main(): Promise<number> {
           durationS: config.durationS,
           warmupS: Math.max(1, config.warmupS),
           connections: config.connections,
+          wrk: config.loadGenerator.wrk,
           postmaster,
           log,
         });

@@ -39,6 +39,8 @@ export async function timeScaling(opts: {
   durationS: number;
   warmupS: number;
   connections: number;
+  /** wrk's path when it drives the runs (see load.ts), else autocannon. */
+  wrk?: string | undefined;
   /** The PostgreSQL postmaster, whose process tree is PostgreSQL's CPU. */
   postmaster: number | undefined;
   log: (msg: string) => void;
@@ -50,7 +52,7 @@ export async function timeScaling(opts: {
       const srv = await opts.start(workers);
       try {
         const load = (durationS: number, seed: number) =>
-          runLoad({ url: srv.url, scenario: opts.scenario, target: 'postgrest-ts', connections: opts.connections, durationS, seed });
+          runLoad({ url: srv.url, scenario: opts.scenario, target: 'postgrest-ts', connections: opts.connections, durationS, seed, wrk: opts.wrk });
         if (opts.warmupS > 0) await load(opts.warmupS, 1);
         const cpu0 = treeCpuMs(srv.pid);
         const db0 = opts.postmaster === undefined ? undefined : treeCpuMs(opts.postmaster);
