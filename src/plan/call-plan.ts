@@ -99,6 +99,7 @@ function standIn(schema: string, name: string): Table {
     pkCols: [],
     columns: [],
     userCodeAfterInsert: true,
+    userCodeOnInsert: true,
     columnsByName: new Map(),
   };
 }

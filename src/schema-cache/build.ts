@@ -88,6 +88,7 @@ export function buildSchemaCache(rows: CatalogRows, opts: BuildOptions, timings:
     timezones: new Set(rows.server.timezones),
     roleSettings: rows.roleSettings,
     defaultIsolation: rows.server.defaultIsolation,
+    responseSettingsPreset: rows.server.responseSettingsPreset,
     timings,
   };
 }

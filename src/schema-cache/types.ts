@@ -54,6 +54,13 @@ export interface Table {
    * read after it. True for every other relation.
    */
   readonly userCodeAfterInsert: boolean;
+  /**
+   * False when nothing of the user's can run while a row is inserted into this relation: an ordinary table without
+   * row-level security, rules, INSERT triggers, domain or composite columns, and whose defaults, generated columns,
+   * CHECK constraints and index expressions call only PostgreSQL's built-in functions and operators. Nothing can then
+   * set the response settings during such an INSERT. True for every other relation.
+   */
+  readonly userCodeOnInsert: boolean;
 }
 
 /** `[origin column, target column]` of a relationship, in key order. */
@@ -256,6 +263,11 @@ export interface SchemaCache {
    * known, which counts as PostgreSQL's own default, read committed.
    */
   readonly defaultIsolation?: IsolationLevel | undefined;
+  /**
+   * The authenticator session starts with `response.headers` or `response.status` set (ALTER DATABASE/ROLE ... SET, or
+   * postgresql.conf): every response then carries them, as PostgREST reads them in every transaction.
+   */
+  readonly responseSettingsPreset?: boolean | undefined;
   readonly timings: LoadTimings;
 }
 

@@ -1,6 +1,8 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
 // representation, `Location` and the upsert's inserted count from those rows in SQL; or, for a plan run alone
-// (MutatePlan.standalone), the plain INSERT followed by a statement reading the response settings. No I/O.
+// (MutatePlan.standalone), the plain INSERT followed by a statement reading the response settings — left out when
+// nothing could have set them (Table.userCodeOnInsert false, nothing set before: ScriptContext.responseSettingsOutside;
+// ~25k fewer instructions of PostgreSQL's per insert, callgrind). No I/O.
 import type { Statement, TxScript } from '../db/execute.js';
 import { bodyMedia } from '../plan/media.js';
 import { failedCheck, hasResultChecks, writtenRows } from '../plan/mutate-checks.js';
@@ -47,7 +49,7 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext, compiled?: St
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
     main: compiled ?? { ...compile(mutateMain(plan)), prepare: true, ...(plan.standalone ? { resultUnused: true } : {}) },
-    ...(plan.standalone ? { after: [RESPONSE_SETTINGS] } : {}),
+    ...(plan.standalone && (plan.table.userCodeOnInsert || ctx.responseSettingsOutside) ? { after: [RESPONSE_SETTINGS] } : {}),
     end: hasResultChecks(checks) ? (result) => (failedCheck(checks, writtenRows(plan, result)) ? 'rollback' : txEnd) : txEnd,
   };
 }

@@ -21,6 +21,11 @@ export interface ScriptContext {
   readonly config: AppConfig;
   /** The default request settings statement (no extra settings). */
   readonly settings: Statement;
+  /**
+   * Something besides the plan's own statement may have set the response settings: the session began with them set,
+   * or db-pre-request runs first. They are then read even where nothing of the user's runs in the statement.
+   */
+  readonly responseSettingsOutside: boolean;
 }
 
 /**
@@ -31,7 +36,13 @@ export interface ScriptContext {
 export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, config: AppConfig, cache: SchemaCache, compiledMain?: Statement): TxScript {
   const roleAuth = withRoleSettings(auth, cache);
   const readOnly = plan.kind === 'read' || (plan.kind === 'call' && plan.readOnly);
-  const ctx: ScriptContext = { req, auth: roleAuth, config, settings: requestSettings(req, roleAuth, config, [], readOnly) };
+  const ctx: ScriptContext = {
+    req,
+    auth: roleAuth,
+    config,
+    settings: requestSettings(req, roleAuth, config, [], readOnly),
+    responseSettingsOutside: cache.responseSettingsPreset === true || Boolean(config.dbPreRequest),
+  };
   let script: TxScript;
   switch (plan.kind) {
     case 'read':

@@ -17,7 +17,8 @@ after(async () => {
 });
 beforeEach(async () => {
   await w.exec(
-    'TRUNCATE walone.ran, walone.plain, walone.after_row, walone.after_stmt, walone.deferred, walone.after_update, walone.before_row, walone.ruled, walone.parted',
+    'TRUNCATE walone.ran, walone.plain, walone.after_row, walone.after_stmt, walone.deferred, walone.after_update, walone.before_row, walone.ruled, walone.parted, ' +
+      'walone.bare, walone.checked, walone.policed, walone.before_stmt, walone.domained, walone.indexed, walone.defaulted',
   );
 });
 
@@ -113,6 +114,68 @@ describe('response settings', () => {
     assert.equal(r.status, 201);
     assert.equal(r.headers.get('x-late'), null);
     assert.deepEqual(await w.rows('SELECT what FROM walone.ran'), [{ what: 'parted_1 row' }]);
+  });
+});
+
+describe('response settings nothing could have set: not read', () => {
+  const readsSettings = (texts: readonly string[]) => texts.some((t) => t.includes("current_setting('response."));
+
+  test('a table with only built-in defaults, identity, generated column, CHECK and index: no statement reads them', async () => {
+    for (const id of [1, 2]) {
+      // the second request from the shape cache
+      const { res, texts, insert } = await sent('POST', '/bare', { id });
+      assert.equal(res.status, 201);
+      assert.equal(res.headers.get('content-range'), '*/*');
+      assert.match(insert ?? '', /^INSERT INTO "walone"\."bare"/);
+      assert.ok(!readsSettings(texts), texts.join('\n'));
+    }
+    assert.deepEqual(await w.rows('SELECT id, note, twice FROM walone.bare ORDER BY id'), [
+      { id: 1, note: 'none', twice: 2 },
+      { id: 2, note: 'none', twice: 4 },
+    ]);
+  });
+
+  for (const [table, what] of [
+    ['checked', 'a CHECK constraint'],
+    ['policed', 'a row-level security policy'],
+    ['before_stmt', 'a BEFORE INSERT statement trigger'],
+    ['domained', "a domain column's CHECK"],
+    ['indexed', 'an index expression'],
+    ['defaulted', 'a column default'],
+  ] as const) {
+    test(`${table}: set by ${what}, read after the insert and in the response`, async () => {
+      const { res, texts, insert } = await sent('POST', `/${table}`, { id: 3 });
+      assert.equal(res.status, 201, `${table}: status`);
+      assert.match(insert ?? '', new RegExp(`^INSERT INTO "walone"\\."${table}"`));
+      assert.ok(readsSettingsAlone(texts), texts.join('\n'));
+      assert.equal(res.headers.get('x-during'), 'yes');
+      assert.deepEqual(await w.rows(`SELECT id::int AS id FROM walone.${table}`), [{ id: 3 }]);
+    });
+  }
+
+  test('set by db-pre-request before the insert: read, and in the response', async () => {
+    const pre = await startWriteEnv({ PGRST_DB_SCHEMAS: 'walone', PGRST_DB_PRE_REQUEST: 'walone.pre_request' });
+    try {
+      const r = await pre.call('POST', '/bare', { id: 5 });
+      assert.equal(r.status, 201);
+      assert.equal(r.headers.get('x-pre'), 'yes');
+    } finally {
+      await pre.stop();
+    }
+  });
+
+  test('set when the session began (ALTER ROLE ... SET response.headers on the authenticator): read, and in every response', async () => {
+    const uri = new URL(process.env.PGRST_TEST_AUTH_URI!);
+    uri.username = 'postgrest_test_walone_preset';
+    uri.password = 'walone-preset-password';
+    const preset = await startWriteEnv({ PGRST_DB_SCHEMAS: 'walone', PGRST_DB_URI: uri.toString() });
+    try {
+      const r = await preset.call('POST', '/bare', { id: 6 });
+      assert.equal(r.status, 201);
+      assert.equal(r.headers.get('x-preset'), 'yes');
+    } finally {
+      await preset.stop();
+    }
   });
 });
 

@@ -46,6 +46,7 @@ export function table(name: string, columns: readonly Column[], extra: Partial<T
     columns,
     columnsByName: new Map(columns.map((c) => [c.name, c])),
     userCodeAfterInsert: false,
+    userCodeOnInsert: false,
     ...extra,
   };
 }

@@ -3,7 +3,7 @@
 
 import type { IsolationLevel, PgVersion } from '../types.js';
 import { isolationLevelOf } from './roles.js';
-import { type CatalogDb, type Row, rowsOf, num, str, strArray } from './common.js';
+import { type CatalogDb, type Row, rowsOf, bool, num, str, strArray } from './common.js';
 
 const SERVER_SQL = `
 SELECT
@@ -11,6 +11,8 @@ SELECT
   pg_catalog.current_setting('server_version') AS version,
   pg_catalog.version() AS full_version,
   pg_catalog.current_setting('default_transaction_isolation') AS default_isolation,
+  coalesce(pg_catalog.current_setting('response.headers', true), '') <> ''
+    OR coalesce(pg_catalog.current_setting('response.status', true), '') <> '' AS response_settings_preset,
   to_json(ARRAY(
     SELECT s FROM unnest($1::text[]) WITH ORDINALITY AS x(s, ord)
     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = x.s)
@@ -23,6 +25,8 @@ export interface ServerFacts {
   readonly timezones: readonly string[];
   /** The isolation level a transaction of this (authenticator) session gets when it names none. */
   readonly defaultIsolation: IsolationLevel;
+  /** response.headers or response.status is set when a session of this user begins. */
+  readonly responseSettingsPreset: boolean;
 }
 
 /** Loads the server version and time zones, and lists which of `schemas` do not exist. */
@@ -34,5 +38,6 @@ export async function queryServer(db: CatalogDb, schemas: readonly string[]): Pr
     missingSchemas: strArray(row.missing_schemas),
     timezones: strArray(row.timezones),
     defaultIsolation: isolationLevelOf(str(row.default_isolation)),
+    responseSettingsPreset: bool(row.response_settings_preset),
   };
 }

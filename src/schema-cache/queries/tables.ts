@@ -22,6 +22,9 @@ export interface LoadedTable extends Table {
   readonly oid: number;
 }
 
+// The first object id initdb does not assign (PostgreSQL's FirstNormalObjectId): below it, PostgreSQL's own objects.
+const FIRST_NORMAL_OBJECT_ID = 16384;
+
 // Columns are aggregated per relation in one pass (no per-table subquery), as json arrays:
 // [name, description, nullable, type, nominal type, true type oid, true typmod, default,
 //  enum labels, is array, base type, attidentity, attgenerated]
@@ -29,7 +32,7 @@ const TABLES_SQL = `
 WITH RECURSIVE ${EMPTY_SEARCH_PATH_CTE},
   ${DOMAIN_BASES_CTE},
   rels AS (
-    SELECT c.oid, n.nspname, c.relname, c.relkind, c.relhasrules
+    SELECT c.oid, n.nspname, c.relname, c.relkind, c.relhasrules, c.relrowsecurity
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p')
@@ -108,7 +111,30 @@ SELECT
   r.relkind <> 'r' OR r.relhasrules OR EXISTS (
     SELECT 1 FROM pg_catalog.pg_trigger tg
     WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal AND tg.tgtype::int & 4 <> 0 AND tg.tgtype::int & 66 = 0
-  ) AS user_code_after_insert
+  ) AS user_code_after_insert,
+  -- anything of the user's an INSERT may run: row-level security, rules, INSERT triggers of any timing, a domain or
+  -- composite column (its checks), or a default, generated column, CHECK constraint or index expression calling a
+  -- function or operator not built into PostgreSQL (an extension's counts as the user's)
+  r.relkind <> 'r' OR r.relhasrules OR r.relrowsecurity OR EXISTS (
+    SELECT 1 FROM pg_catalog.pg_trigger tg
+    WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal AND tg.tgtype::int & 4 <> 0
+  ) OR EXISTS (
+    SELECT 1 FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
+    WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+      AND (t.typtype IN ('d', 'c') OR et.typtype IN ('d', 'c'))
+  ) OR EXISTS (
+    SELECT 1 FROM pg_catalog.pg_depend dep
+    WHERE dep.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass)
+      AND dep.refobjid >= ${FIRST_NORMAL_OBJECT_ID}
+      AND ((dep.classid = 'pg_catalog.pg_attrdef'::regclass
+            AND dep.objid IN (SELECT ad.oid FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = r.oid))
+        OR (dep.classid = 'pg_catalog.pg_constraint'::regclass
+            AND dep.objid IN (SELECT con.oid FROM pg_catalog.pg_constraint con WHERE con.conrelid = r.oid))
+        OR (dep.classid = 'pg_catalog.pg_class'::regclass
+            AND dep.objid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i WHERE i.indrelid = r.oid)))
+  ) AS user_code_on_insert
 FROM rels r
 LEFT JOIN cols ON cols.attrelid = r.oid
 LEFT JOIN pks ON pks.conrelid = r.oid
@@ -155,6 +181,7 @@ function decodeTable(row: Row): LoadedTable {
     columns,
     columnsByName: new Map(columns.map((c) => [c.name, c])),
     userCodeAfterInsert: bool(row.user_code_after_insert),
+    userCodeOnInsert: bool(row.user_code_on_insert),
   };
 }
 
