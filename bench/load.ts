@@ -25,6 +25,16 @@ export interface LoadResult {
   readonly graphqlErrors: number;
 }
 
+/** One run at fixed connections for a fixed duration; the requests are drawn from the scenario with `seed`. */
+export interface LoadOptions {
+  readonly url: string;
+  readonly scenario: Scenario;
+  readonly target: TargetName;
+  readonly connections: number;
+  readonly durationS: number;
+  readonly seed: number;
+}
+
 function toAutocannon(r: Req): AutocannonRequest {
   return { method: r.method, path: r.path, ...(r.headers ? { headers: { ...r.headers } } : {}), ...(r.body !== undefined ? { body: r.body } : {}) };
 }
@@ -34,16 +44,7 @@ function toAutocannon(r: Req): AutocannonRequest {
  * or at `rate` requests per second over all connections (a paced run). With `wrk` (its path) a run at full speed is
  * driven by wrk; a paced one always by autocannon (wrk cannot pace).
  */
-export function runLoad(opts: {
-  url: string;
-  scenario: Scenario;
-  target: TargetName;
-  connections: number;
-  durationS: number;
-  seed: number;
-  rate?: number | undefined;
-  wrk?: string | undefined;
-}): Promise<LoadResult> {
+export function runLoad(opts: LoadOptions & { rate?: number | undefined; wrk?: string | undefined }): Promise<LoadResult> {
   if (opts.wrk !== undefined && !opts.rate) return runWrk({ ...opts, wrk: opts.wrk });
   const rng = new Rng(opts.seed);
   let graphqlErrors = 0;

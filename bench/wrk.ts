@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { LoadResult } from './load.js';
+import type { LoadOptions, LoadResult } from './load.js';
 import { type Req, Rng, type Scenario, type TargetName } from './scenarios.js';
 
 /** The wrk executable on PATH, or undefined. */
@@ -105,15 +105,7 @@ function requestsFile(scenario: Scenario, target: TargetName, seed: number, host
  * Runs `scenario` against `url` with wrk (one thread, `connections` connections) for `durationS` seconds, rounded up to
  * whole seconds (wrk's unit).
  */
-export async function runWrk(opts: {
-  wrk: string;
-  url: string;
-  scenario: Scenario;
-  target: TargetName;
-  connections: number;
-  durationS: number;
-  seed: number;
-}): Promise<LoadResult> {
+export async function runWrk(opts: LoadOptions & { readonly wrk: string }): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-wrk-'));
   try {
     const script = join(dir, 'run.lua');
