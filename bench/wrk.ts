@@ -5,12 +5,15 @@
 // The requests of a run are drawn from the scenario up front (as autocannon draws them one by one) and written to a
 // file of length-prefixed raw HTTP requests; a Lua script (wrk's scripting interface) cycles through them, counts the
 // status codes and the 200 answers carrying GraphQL errors, and prints one JSON line at the end.
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { LoadOptions, LoadResult } from './load.js';
 import { type Req, Rng, type Scenario, type TargetName } from './scenarios.js';
+
+const run = promisify(execFile);
 
 /** The wrk executable on PATH, or undefined. */
 export function findWrk(): string | undefined {
@@ -114,19 +117,8 @@ export async function runWrk(opts: LoadOptions & { readonly wrk: string }): Prom
     writeFileSync(requests, requestsFile(opts.scenario, opts.target, opts.seed, new URL(opts.url).host));
     const seconds = Math.max(1, Math.ceil(opts.durationS));
     const args = ['-t1', `-c${opts.connections}`, `-d${seconds}s`, '--timeout', '30s', '-s', script, opts.url, '--', requests];
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(opts.wrk, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d;
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`wrk exited with ${code}: ${stderr.trim() || stdout.trim()}`))));
-    });
+    // a failure (non-zero exit) rejects with wrk's own output in the error
+    const { stdout: out } = await run(opts.wrk, args, { encoding: 'utf8' });
     const line = out.split('\n').find((l) => l.startsWith('WRK_RESULT '));
     if (line === undefined) throw new Error(`wrk printed no result: ${out.trim()}`);
     return toLoadResult(JSON.parse(line.slice('WRK_RESULT '.length)) as WrkOutput);

@@ -51,8 +51,9 @@ export function rowCount(bodyReadsRows: boolean): Fragment {
  * `response.headers`/`response.status`, read after everything of the user's that builds the row has run, and the
  * body as the LAST column, so that a large one can stream (db/wire-tap.ts).
  *
- * A body made by built-in aggregates alone (`bodyRunsUserCode` false) is finished with every other aggregate before
- * PostgreSQL computes any column of the row, so the settings are read beside it, in one level. A handler's body, or
+ * A body made by built-in aggregates alone (`userCodeInRow` false, from body.ts's bodyRunsUserCode) is finished with
+ * every other aggregate before PostgreSQL computes any column of the row, so the settings are read beside it, in one
+ * level. A handler's body, or
  * CSV's header subquery, runs user code while the row is computed, so the settings are read a level above, over the
  * fenced row (OFFSET 0 keeps PostgreSQL from merging the two levels); that level costs ~5k instructions more. Under
  * EXPLAIN (`explained`) the row keeps PostgREST's one-level shape, every column included, so the plan shown is the
@@ -63,13 +64,13 @@ export function mainRow(
   body: Fragment,
   from: Fragment,
   explained: boolean,
-  bodyRunsUserCode: boolean,
+  userCodeInRow: boolean,
 ): Fragment {
   const item = ([e, name]: readonly [Fragment, string]) => sql`${e} AS ${keyword(name)}`;
   if (explained) return sql`SELECT ${join([...columns.map(item), sql`${body} AS body`], ', ')}, ${RESPONSE_GUCS_EXPLAINED} ${from}`;
   const kept = columns.filter(([e]) => e !== NULL_BIGINT && e !== NULL_TEXT);
   const listed = kept.map(([, name]) => `pgrst_r.${name}, `).join('');
-  if (bodyRunsUserCode) {
+  if (userCodeInRow) {
     const inner = join([...kept.map(item), sql`${body} AS body`], ', ');
     return sql`SELECT ${keyword(listed)}${RESPONSE_GUCS}, pgrst_r.body FROM (SELECT ${inner} ${from} OFFSET 0) AS pgrst_r`;
   }

@@ -153,30 +153,27 @@ describe('response settings nothing could have set: not read', () => {
     });
   }
 
-  test('set by db-pre-request before the insert: read, and in the response', async () => {
-    const pre = await startWriteEnv({ PGRST_DB_SCHEMAS: 'walone', PGRST_DB_PRE_REQUEST: 'walone.pre_request' });
-    try {
-      const r = await pre.call('POST', '/bare', { id: 5 });
-      assert.equal(r.status, 201);
-      assert.equal(r.headers.get('x-pre'), 'yes');
-    } finally {
-      await pre.stop();
-    }
-  });
-
-  test('set when the session began (ALTER ROLE ... SET response.headers on the authenticator): read, and in every response', async () => {
+  const presetUri = () => {
     const uri = new URL(process.env.PGRST_TEST_AUTH_URI!);
     uri.username = 'postgrest_test_walone_preset';
     uri.password = 'walone-preset-password';
-    const preset = await startWriteEnv({ PGRST_DB_SCHEMAS: 'walone', PGRST_DB_URI: uri.toString() });
-    try {
-      const r = await preset.call('POST', '/bare', { id: 6 });
-      assert.equal(r.status, 201);
-      assert.equal(r.headers.get('x-preset'), 'yes');
-    } finally {
-      await preset.stop();
-    }
-  });
+    return uri.toString();
+  };
+  for (const [what, header, env] of [
+    ['by db-pre-request before the insert', 'x-pre', () => ({ PGRST_DB_PRE_REQUEST: 'walone.pre_request' })],
+    ['when the session began (ALTER ROLE ... SET response.headers on the authenticator)', 'x-preset', () => ({ PGRST_DB_URI: presetUri() })],
+  ] as const) {
+    test(`set ${what}: read, and in the response`, async () => {
+      const other = await startWriteEnv({ PGRST_DB_SCHEMAS: 'walone', ...env() });
+      try {
+        const r = await other.call('POST', '/bare', { id: 5 });
+        assert.equal(r.status, 201);
+        assert.equal(r.headers.get(header), 'yes');
+      } finally {
+        await other.stop();
+      }
+    });
+  }
 });
 
 describe('row counts of an insert run alone', () => {

@@ -70,13 +70,16 @@ WITH RECURSIVE ${EMPTY_SEARCH_PATH_CTE},
         ${qualified(`CASE WHEN db.base IS NOT NULL THEN pg_catalog.format_type(db.base, NULL) END`)},
         a.attidentity,
         a.attgenerated
-      ) ORDER BY a.attnum) AS columns
+      ) ORDER BY a.attnum) AS columns,
+      -- a domain or composite column (or an array of one): its checks run on every value written
+      bool_or(t.typtype IN ('d', 'c') OR et.typtype IN ('d', 'c')) AS checked_types
     FROM cfg
     CROSS JOIN rels r
     JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
     JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
     LEFT JOIN domain_bases db ON db.oid = a.atttypid
     LEFT JOIN pg_catalog.pg_type bt ON bt.oid = db.base
+    LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
     LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
     LEFT JOIN pg_catalog.pg_description d
       ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
@@ -88,6 +91,17 @@ WITH RECURSIVE ${EMPTY_SEARCH_PATH_CTE},
     JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid AND con.contype = 'p'
     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)
     GROUP BY con.conrelid
+  ),
+  -- relations whose defaults, generated columns, CHECK constraints or index expressions call a function or operator
+  -- not built into PostgreSQL (an extension's counts as the user's): one pass over the dependencies on such objects
+  user_deps AS (
+    SELECT DISTINCT coalesce(ad.adrelid, con.conrelid, i.indrelid) AS relid
+    FROM pg_catalog.pg_depend dep
+    LEFT JOIN pg_catalog.pg_attrdef ad ON dep.classid = 'pg_catalog.pg_attrdef'::regclass AND ad.oid = dep.objid
+    LEFT JOIN pg_catalog.pg_constraint con ON dep.classid = 'pg_catalog.pg_constraint'::regclass AND con.oid = dep.objid
+    LEFT JOIN pg_catalog.pg_index i ON dep.classid = 'pg_catalog.pg_class'::regclass AND i.indexrelid = dep.objid
+    WHERE dep.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass)
+      AND dep.refobjid >= ${FIRST_NORMAL_OBJECT_ID}
   )
 SELECT
   r.oid,
@@ -107,35 +121,18 @@ SELECT
   END AS updatable_bits,
   pks.cols AS pk_cols,
   cols.columns,
-  -- tgtype bits: 4 INSERT, 2 BEFORE, 64 INSTEAD OF (neither: AFTER)
-  r.relkind <> 'r' OR r.relhasrules OR EXISTS (
-    SELECT 1 FROM pg_catalog.pg_trigger tg
-    WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal AND tg.tgtype::int & 4 <> 0 AND tg.tgtype::int & 66 = 0
-  ) AS user_code_after_insert,
-  -- anything of the user's an INSERT may run: row-level security, rules, INSERT triggers of any timing, a domain or
-  -- composite column (its checks), or a default, generated column, CHECK constraint or index expression calling a
-  -- function or operator not built into PostgreSQL (an extension's counts as the user's)
-  r.relkind <> 'r' OR r.relhasrules OR r.relrowsecurity OR EXISTS (
-    SELECT 1 FROM pg_catalog.pg_trigger tg
-    WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal AND tg.tgtype::int & 4 <> 0
-  ) OR EXISTS (
-    SELECT 1 FROM pg_catalog.pg_attribute a
-    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-    LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
-    WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-      AND (t.typtype IN ('d', 'c') OR et.typtype IN ('d', 'c'))
-  ) OR EXISTS (
-    SELECT 1 FROM pg_catalog.pg_depend dep
-    WHERE dep.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass)
-      AND dep.refobjid >= ${FIRST_NORMAL_OBJECT_ID}
-      AND ((dep.classid = 'pg_catalog.pg_attrdef'::regclass
-            AND dep.objid IN (SELECT ad.oid FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = r.oid))
-        OR (dep.classid = 'pg_catalog.pg_constraint'::regclass
-            AND dep.objid IN (SELECT con.oid FROM pg_catalog.pg_constraint con WHERE con.conrelid = r.oid))
-        OR (dep.classid = 'pg_catalog.pg_class'::regclass
-            AND dep.objid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i WHERE i.indrelid = r.oid)))
-  ) AS user_code_on_insert
+  r.relkind <> 'r' OR r.relhasrules OR tg.after_insert AS user_code_after_insert,
+  -- anything of the user's an INSERT may run: not an ordinary table, rules, row-level security, INSERT triggers of any
+  -- timing, checked column types, or user functions and operators in what the table computes
+  r.relkind <> 'r' OR r.relhasrules OR r.relrowsecurity OR tg.on_insert OR coalesce(cols.checked_types, false)
+    OR r.oid IN (SELECT relid FROM user_deps) AS user_code_on_insert
 FROM rels r
+-- the relation's own INSERT triggers (tgtype bits: 4 INSERT, 2 BEFORE, 64 INSTEAD OF; neither: AFTER)
+CROSS JOIN LATERAL (
+  SELECT count(*) > 0 AS on_insert, coalesce(bool_or(tg.tgtype::int & 66 = 0), false) AS after_insert
+  FROM pg_catalog.pg_trigger tg
+  WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal AND tg.tgtype::int & 4 <> 0
+) tg
 LEFT JOIN cols ON cols.attrelid = r.oid
 LEFT JOIN pks ON pks.conrelid = r.oid
 LEFT JOIN pg_catalog.pg_description d
