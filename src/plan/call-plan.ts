@@ -100,6 +100,7 @@ function standIn(schema: string, name: string): Table {
     columns: [],
     userCodeAfterInsert: true,
     userCodeOnInsert: true,
+    userCodeOnRead: true,
     columnsByName: new Map(),
   };
 }

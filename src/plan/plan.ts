@@ -12,6 +12,7 @@ import { expandRepresentationStars } from './media-representations.js';
 import { planMutation } from './mutate-plan.js';
 import { planRead } from './read-plan.js';
 import type { Plan, ReadRequestPlan } from './types.js';
+import { readRunsUserCode } from './user-code.js';
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, config: AppConfig): Plan {
   switch (req.target.kind) {
@@ -43,5 +44,6 @@ function planReadRequest(req: ApiRequest, table: Table, cache: SchemaCache, conf
     headOnly: req.action === 'head',
     maxRows: config.dbMaxRows,
     preferences: req.preferences,
+    runsUserCode: readRunsUserCode(read, cache),
   };
 }

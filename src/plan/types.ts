@@ -115,6 +115,8 @@ export interface ReadRequestPlan {
   readonly headOnly: boolean;
   readonly maxRows: number | undefined;
   readonly preferences: Preferences;
+  /** Whether anything of the user's may run while the rows are read (user-code.ts); the handler is not counted here. */
+  readonly runsUserCode: boolean;
 }
 
 export type Plan = ReadRequestPlan | MutatePlan | CallPlan;

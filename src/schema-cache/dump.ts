@@ -24,7 +24,7 @@ export function schemaCacheToJson(cache: SchemaCache): Record<string, unknown> {
     for (const name of sortedKeys(bySchema)) {
       const t = bySchema?.get(name);
       if (t === undefined) continue;
-      const { columnsByName: _byName, userCodeAfterInsert: _after, userCodeOnInsert: _on, ...plain } = t;
+      const { columnsByName: _byName, userCodeAfterInsert: _after, userCodeOnInsert: _on, userCodeOnRead: _read, ...plain } = t;
       const computedFields = [...(cache.computedFields.get(schema)?.get(name) ?? [])].sort(
         (a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.function.schema, b.function.schema),
       );

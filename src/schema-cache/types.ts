@@ -61,6 +61,12 @@ export interface Table {
    * set the response settings during such an INSERT. True for every other relation.
    */
   readonly userCodeOnInsert: boolean;
+  /**
+   * False when nothing of the user's can run while a SELECT reads this relation's rows: an ordinary or partitioned
+   * table or a materialized view, without row-level security, whose columns are all of built-in types or of enums
+   * without casts of their own (or arrays of those). True for every other relation (views, foreign tables).
+   */
+  readonly userCodeOnRead: boolean;
 }
 
 /** `[origin column, target column]` of a relationship, in key order. */

@@ -13,7 +13,7 @@ import { callSource } from './call-source.js';
 import { explainStatement } from './explain.js';
 import { compile, type Fragment, keyword, sql } from './fragment.js';
 import { readSelect } from './read.js';
-import { mainRow, NULL_BIGINT, rowCount } from './read-statement.js';
+import { mainRow, NULL_BIGINT, rowCount, settingsRead } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, requestSettings, type ScriptContext } from './statement.js';
 
 /** The transaction of a call; `compiled`: its main statement compiled before, with this request's values (shape cache). */
@@ -80,7 +80,7 @@ export function callMain(plan: CallPlan): Fragment {
     [pageTotal, 'page_total'],
   ] as const;
   const from = keyword('FROM pgrst_source AS _postgrest_t');
-  const row = mainRow(columns, body, from, plan.media.kind === 'plan', !noBody && bodyRunsUserCode(bodyMedia(plan.media), plan.handler));
+  const row = mainRow(columns, body, from, plan.media.kind === 'plan', settingsRead(true, !noBody && bodyRunsUserCode(bodyMedia(plan.media), plan.handler)));
   return sql`WITH pgrst_call AS (${callSource(plan)}), pgrst_source AS (${select}) ${row}`;
 }
 

@@ -1,7 +1,7 @@
 // The transaction of a write: one statement whose CTE inserts/updates/deletes ... RETURNING, then builds the
 // representation, `Location` and the upsert's inserted count from those rows in SQL; or, for a plan run alone
 // (MutatePlan.standalone), the plain INSERT followed by a statement reading the response settings — left out when
-// nothing could have set them (Table.userCodeOnInsert false, nothing set before: ScriptContext.responseSettingsOutside;
+// nothing could have set them (Table.userCodeOnInsert false, nothing set before: ScriptContext.alwaysReadResponseSettings;
 // ~25k fewer instructions of PostgreSQL's per insert, callgrind). No I/O.
 import type { Statement, TxScript } from '../db/execute.js';
 import { bodyMedia } from '../plan/media.js';
@@ -14,7 +14,7 @@ import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
 import { bodySource, bodyValues, BODY_ALIAS } from './mutate-body.js';
 import { readSelect } from './read.js';
-import { mainRow, NULL_BIGINT, NULL_TEXT, RESPONSE_SETTINGS, rowCount } from './read-statement.js';
+import { mainRow, NULL_BIGINT, NULL_TEXT, RESPONSE_SETTINGS, rowCount, settingsRead } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
 
 const MUTATION_CTE = keyword('pgrst_mutation');
@@ -49,7 +49,7 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext, compiled?: St
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
     main: compiled ?? { ...compile(mutateMain(plan)), prepare: true, ...(plan.standalone ? { resultUnused: true } : {}) },
-    ...(plan.standalone && (plan.table.userCodeOnInsert || ctx.responseSettingsOutside) ? { after: [RESPONSE_SETTINGS] } : {}),
+    ...(plan.standalone && (plan.table.userCodeOnInsert || ctx.alwaysReadResponseSettings) ? { after: [RESPONSE_SETTINGS] } : {}),
     end: hasResultChecks(checks) ? (result) => (failedCheck(checks, writtenRows(plan, result)) ? 'rollback' : txEnd) : txEnd,
   };
 }
@@ -71,10 +71,10 @@ export function mutateMain(plan: MutatePlan): Fragment {
     [inserted, 'inserted'],
   ] as const;
   const explained = plan.media.kind === 'plan';
-  if (!plan.representation) return sql`${mutation} ${mainRow(columns, body, keyword('FROM pgrst_mutation AS _postgrest_t'), explained, false)}`;
+  if (!plan.representation) return sql`${mutation} ${mainRow(columns, body, keyword('FROM pgrst_mutation AS _postgrest_t'), explained, 'beside')}`;
   const { select } = readSelect(plan.read, MUTATION_CTE);
-  const userCode = bodyRunsUserCode(bodyMedia(plan.media), plan.handler);
-  return sql`${mutation}, pgrst_source AS (${select}) ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), explained, userCode)}`;
+  const settings = settingsRead(true, bodyRunsUserCode(bodyMedia(plan.media), plan.handler));
+  return sql`${mutation}, pgrst_source AS (${select}) ${mainRow(columns, body, keyword('FROM pgrst_source AS _postgrest_t'), explained, settings)}`;
 }
 
 /** The INSERT/UPDATE/DELETE ... RETURNING of the plan. */

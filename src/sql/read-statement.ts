@@ -11,6 +11,7 @@ import { explainStatement } from './explain.js';
 import { compile, type Fragment, join, keyword, sql } from './fragment.js';
 import { outputName } from './expressions.js';
 import { integer, readSelect } from './read.js';
+import type { ScriptContext } from './statement.js';
 
 // An empty setting means none, as an unset one (PostgREST's nullif): response/guc-headers.ts reads both as absent.
 const RESPONSE_GUCS_TEXT =
@@ -47,30 +48,40 @@ export function rowCount(bodyReadsRows: boolean): Fragment {
 }
 
 /**
+ * Where the main row reads the response settings: `none` when nothing of the user's runs before the row is sent and
+ * nothing else could have set them (no column of theirs: ~10k fewer instructions of PostgreSQL's per request);
+ * `beside` the body when only built-in aggregates build it (they are finished with every other aggregate before
+ * PostgreSQL computes any column of the row); `above` it when building the body runs user code (a handler, or CSV's
+ * header, a subquery reading the source once more).
+ */
+export type SettingsRead = 'none' | 'beside' | 'above';
+
+/** The settings read of a row that `reads` the settings at all, its body running user code or not (body.ts). */
+export function settingsRead(reads: boolean, bodyRunsUserCode: boolean): SettingsRead {
+  return !reads ? 'none' : bodyRunsUserCode ? 'above' : 'beside';
+}
+
+/**
  * The one row of a main statement from `from` (`FROM ... AS _postgrest_t`): `columns` (expression, name), then
- * `response.headers`/`response.status`, read after everything of the user's that builds the row has run, and the
- * body as the LAST column, so that a large one can stream (db/wire-tap.ts).
- *
- * A body made by built-in aggregates alone (`userCodeInRow` false, from body.ts's bodyRunsUserCode) is finished with
- * every other aggregate before PostgreSQL computes any column of the row, so the settings are read beside it, in one
- * level. A handler's body, or
- * CSV's header subquery, runs user code while the row is computed, so the settings are read a level above, over the
- * fenced row (OFFSET 0 keeps PostgreSQL from merging the two levels); that level costs ~5k instructions more. Under
- * EXPLAIN (`explained`) the row keeps PostgREST's one-level shape, every column included, so the plan shown is the
- * one PostgREST shows (the aggregate on top).
+ * `response.headers`/`response.status` as `settings` says, read after everything of the user's that builds the row
+ * has run, and the body as the LAST column, so that a large one can stream (db/wire-tap.ts). Read `above` the body,
+ * the settings come from a level over the fenced row (OFFSET 0 keeps PostgreSQL from merging the two levels), which
+ * costs ~5k instructions more than `beside`. Under EXPLAIN (`explained`) the row keeps PostgREST's one-level shape,
+ * every column included, so the plan shown is the one PostgREST shows (the aggregate on top).
  */
 export function mainRow(
   columns: readonly (readonly [Fragment, string])[],
   body: Fragment,
   from: Fragment,
   explained: boolean,
-  userCodeInRow: boolean,
+  settings: SettingsRead,
 ): Fragment {
   const item = ([e, name]: readonly [Fragment, string]) => sql`${e} AS ${keyword(name)}`;
   if (explained) return sql`SELECT ${join([...columns.map(item), sql`${body} AS body`], ', ')}, ${RESPONSE_GUCS_EXPLAINED} ${from}`;
   const kept = columns.filter(([e]) => e !== NULL_BIGINT && e !== NULL_TEXT);
+  if (settings === 'none') return sql`SELECT ${join([...kept.map(item), sql`${body} AS body`], ', ')} ${from}`;
   const listed = kept.map(([, name]) => `pgrst_r.${name}, `).join('');
-  if (userCodeInRow) {
+  if (settings === 'above') {
     const inner = join([...kept.map(item), sql`${body} AS body`], ', ');
     return sql`SELECT ${keyword(listed)}${RESPONSE_GUCS}, pgrst_r.body FROM (SELECT ${inner} ${from} OFFSET 0) AS pgrst_r`;
   }
@@ -82,12 +93,21 @@ export function mainRow(
  * The transaction of a GET/HEAD on a table or view. `compiled` is this plan's main statement compiled before (by the
  * shape cache, with this request's values in place); it is used as it is when the plan has no count statement.
  */
-export function readScript(plan: ReadRequestPlan, settings: Statement, compiled?: Statement): TxScript {
+export function readScript(plan: ReadRequestPlan, ctx: ScriptContext, compiled?: Statement): TxScript {
+  const settings = ctx.settings;
   if (compiled && plan.media.kind !== 'plan' && !separateCount(plan.count)) {
     return { readOnly: true, before: [settings], main: compiled, end: 'commit' };
   }
   const media = plan.media;
-  const output = { media: bodyMedia(media), handler: plan.handler, count: plan.count, headOnly: plan.headOnly, maxRows: plan.maxRows, explained: media.kind === 'plan' };
+  const output: ReadOutput = {
+    media: bodyMedia(media),
+    handler: plan.handler,
+    count: plan.count,
+    headOnly: plan.headOnly,
+    maxRows: plan.maxRows,
+    explained: media.kind === 'plan',
+    readsSettings: plan.runsUserCode || plan.handler !== undefined || ctx.alwaysReadResponseSettings,
+  };
   const { main, count } = readMain(plan.read, output);
   if (media.kind === 'plan') {
     // the plan of the main statement alone: a planned/estimated count's own EXPLAIN is not part of it
@@ -116,6 +136,8 @@ export interface ReadOutput {
   readonly maxRows: number | undefined;
   /** The statement is shown under EXPLAIN (vnd.pgrst.plan), not run for its row. */
   readonly explained?: boolean;
+  /** Something may have set the response settings: the row reads them. */
+  readonly readsSettings: boolean;
 }
 
 /**
@@ -156,7 +178,8 @@ function readMain(node: ReadPlan, out: ReadOutput): { main: Fragment; count?: St
     [rowCount(!out.headOnly), 'page_total'],
   ] as const;
   const from = keyword('FROM pgrst_source AS _postgrest_t');
-  const main = sql`${ctes} ${mainRow(columns, body, from, out.explained ?? false, !out.headOnly && bodyRunsUserCode(out.media, out.handler))}`;
+  const settings = settingsRead(out.readsSettings, !out.headOnly && bodyRunsUserCode(out.media, out.handler));
+  const main = sql`${ctes} ${mainRow(columns, body, from, out.explained ?? false, settings)}`;
   return count ? { main, count } : { main };
 }
 

@@ -22,10 +22,12 @@ export interface ScriptContext {
   /** The default request settings statement (no extra settings). */
   readonly settings: Statement;
   /**
-   * Something besides the plan's own statement may have set the response settings: the session began with them set,
-   * or db-pre-request runs first. They are then read even where nothing of the user's runs in the statement.
+   * The response settings are read even where nothing of the user's runs in the plan's statements: something besides
+   * them may have set the settings (the session began with them set, or db-pre-request runs first), or pg_catalog is
+   * named in db-extra-search-path, which puts the exposed schema before it, so that the user's functions, operators
+   * and types may stand in for the built-in ones the statements name without a schema.
    */
-  readonly responseSettingsOutside: boolean;
+  readonly alwaysReadResponseSettings: boolean;
 }
 
 /**
@@ -41,12 +43,13 @@ export function buildStatement(plan: Plan, req: ApiRequest, auth: AuthResult, co
     auth: roleAuth,
     config,
     settings: requestSettings(req, roleAuth, config, [], readOnly),
-    responseSettingsOutside: cache.responseSettingsPreset === true || Boolean(config.dbPreRequest),
+    alwaysReadResponseSettings:
+      cache.responseSettingsPreset === true || Boolean(config.dbPreRequest) || config.dbExtraSearchPath.includes('pg_catalog'),
   };
   let script: TxScript;
   switch (plan.kind) {
     case 'read':
-      script = readScript(plan, ctx.settings, compiledMain);
+      script = readScript(plan, ctx, compiledMain);
       break;
     case 'mutate':
       script = mutateScript(plan, ctx, compiledMain);

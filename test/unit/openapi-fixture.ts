@@ -46,7 +46,7 @@ export function table(name: string, columns: readonly Column[], extra: Partial<T
     columns,
     columnsByName: new Map(columns.map((c) => [c.name, c])),
     userCodeAfterInsert: false,
-    userCodeOnInsert: false,
+    userCodeOnInsert: false, userCodeOnRead: false,
     ...extra,
   };
 }

@@ -11,7 +11,7 @@ const rel = (f: Flags) => ({ kind: 'relation' as const, table: f });
 const ALL = { insertable: true, updatable: true, deletable: true };
 
 function table(name: string, f: Flags): Table {
-  return { kind: 'table', schema: 'api', name, description: null, isView: false, columns: [], columnsByName: new Map(), userCodeAfterInsert: false, userCodeOnInsert: false, ...f };
+  return { kind: 'table', schema: 'api', name, description: null, isView: false, columns: [], columnsByName: new Map(), userCodeAfterInsert: false, userCodeOnInsert: false, userCodeOnRead: false, ...f };
 }
 
 function routine(name: string, volatility: FuncVolatility): Routine {

@@ -72,7 +72,14 @@ WITH RECURSIVE ${EMPTY_SEARCH_PATH_CTE},
         a.attgenerated
       ) ORDER BY a.attnum) AS columns,
       -- a domain or composite column (or an array of one): its checks run on every value written
-      bool_or(t.typtype IN ('d', 'c') OR et.typtype IN ('d', 'c')) AS checked_types
+      bool_or(t.typtype IN ('d', 'c') OR et.typtype IN ('d', 'c')) AS checked_types,
+      -- a column whose value a read may pass through user code: a type not built in — bar an enum without casts of
+      -- its own (its functions are built in; to_json would call a cast of the enum's to json) — or a domain or
+      -- composite one (a domain's checks and casts, a composite's members' types); or an array of one. (A virtual
+      -- generated column may call no user function: PostgreSQL refuses.)
+      bool_or(t.typtype IN ('d', 'c') OR et.typtype IN ('d', 'c')
+        OR (coalesce(et.oid, t.oid) >= ${FIRST_NORMAL_OBJECT_ID} AND NOT (coalesce(et.typtype, t.typtype) = 'e'
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_cast ca WHERE ca.castsource = coalesce(et.oid, t.oid))))) AS read_types
     FROM cfg
     CROSS JOIN rels r
     JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -125,7 +132,10 @@ SELECT
   -- anything of the user's an INSERT may run: not an ordinary table, rules, row-level security, INSERT triggers of any
   -- timing, checked column types, or user functions and operators in what the table computes
   r.relkind <> 'r' OR r.relhasrules OR r.relrowsecurity OR tg.on_insert OR coalesce(cols.checked_types, false)
-    OR r.oid IN (SELECT relid FROM user_deps) AS user_code_on_insert
+    OR r.oid IN (SELECT relid FROM user_deps) AS user_code_on_insert,
+  -- anything of the user's a SELECT of its rows may run: not an ordinary table, partitioned table or materialized
+  -- view (views run their query, foreign tables their wrapper), row-level security, or columns read_types flags
+  r.relkind NOT IN ('r', 'p', 'm') OR r.relrowsecurity OR coalesce(cols.read_types, false) AS user_code_on_read
 FROM rels r
 -- the relation's own INSERT triggers (tgtype bits: 4 INSERT, 2 BEFORE, 64 INSTEAD OF; neither: AFTER)
 CROSS JOIN LATERAL (
@@ -179,6 +189,7 @@ function decodeTable(row: Row): LoadedTable {
     columnsByName: new Map(columns.map((c) => [c.name, c])),
     userCodeAfterInsert: bool(row.user_code_after_insert),
     userCodeOnInsert: bool(row.user_code_on_insert),
+    userCodeOnRead: bool(row.user_code_on_read),
   };
 }
 
