@@ -1,6 +1,6 @@
 // Runs one request's transaction on a pooled connection: BEGIN, request settings, optional pre-request, main statement,
 // then COMMIT or ROLLBACK — pipelined into one round trip when nothing depends on the result. No SQL is built here.
-import type pg from 'pg';
+import pg from 'pg';
 import type { IsolationLevel } from '../schema-cache/types.js';
 import { quoteIdent } from '../sql/fragment.js';
 import { type BatchResult, BatchQuery, type BatchStatement } from './batch.js';
@@ -22,6 +22,11 @@ export interface Statement {
   readonly resultUnused?: boolean;
   /** The statement itself makes the transaction read-only (a read-only request settings statement, sql/tx-settings.ts). */
   readonly setsReadOnly?: boolean;
+  /**
+   * Another text for the same values, whose errors are the ones to answer with: should the script fail with a data
+   * exception (SQLSTATE class 22), it runs again, rolled back as it is, with this text in place of the main statement's.
+   */
+  readonly retryText?: string;
 }
 
 /** Everything one request sends, in order. */
@@ -144,8 +149,23 @@ export function noteConnectionHeld(script: TxScript, ms: number): void {
   record.average += (ms - record.average) * WEIGHT;
 }
 
-/** Runs the script; resolves with the results or rejects with the first PostgreSQL error. */
+/**
+ * Runs the script; resolves with the results or rejects with the first PostgreSQL error. A main statement with a
+ * `retryText` that failed with a data exception runs again in that form, whose outcome is the answer.
+ */
 export async function runTransaction(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
+  const retryText = script.main.retryText;
+  if (retryText === undefined) return runOnce(conn, script, usePrepared);
+  try {
+    return await runOnce(conn, script, usePrepared);
+  } catch (err) {
+    if (conn.broken || !(err instanceof pg.DatabaseError) || !err.code?.startsWith('22')) throw err;
+    const { retryText: _, ...main } = script.main;
+    return runOnce(conn, { ...script, main: { ...main, text: retryText } }, usePrepared);
+  }
+}
+
+function runOnce(conn: PooledConnection, script: TxScript, usePrepared: boolean): Promise<TxResult> {
   return batchable(script) ? runBatch(conn, script, usePrepared) : runSequence(conn, script, usePrepared);
 }
 

@@ -1,6 +1,7 @@
 // The request body of a write as SQL: one JSON bind parameter turned into typed rows (`pgrst_body`) by
 // json_to_record(set), with column defaults merged in for `Prefer: missing=default`; or, for an inserted lone object
-// of scalars (MutateBody.fields), one text parameter per column read as the column's type. No I/O.
+// of scalars (MutateBody.fields), one text parameter per column read as the column's type, or one parameter of the
+// column's type per column. No I/O.
 import type { BodyField, MutateBody, PayloadColumn } from '../plan/mutate-types.js';
 import { type Fragment, ident, join, keyword, param, qualified, sql } from './fragment.js';
 
@@ -66,6 +67,18 @@ export function bodySource(body: MutateBody): Fragment {
 function fieldsSource(fields: readonly BodyField[]): Fragment {
   const texts = fields.map((f) => sql`${param(f.text)}::text AS ${ident(f.name)}`);
   return sql`(SELECT ${join(texts, ', ')} OFFSET 0) AS ${BODY}`;
+}
+
+/**
+ * `$1::type, ...`: a lone object's values as parameters of its columns' types (no typmod: the assignment applies it),
+ * for a VALUES list. PostgreSQL reads them at Bind, before the statement runs and its privileges are checked: only
+ * where nothing of the user's runs during the insert, and with the fenced form (bodySource) to answer any error.
+ */
+export function boundValues(fields: readonly BodyField[]): Fragment {
+  return join(
+    fields.map((f) => sql`${param(f.text)}::${catalogText(f.type)}`),
+    ', ',
+  );
 }
 
 /** `pgrst_body."col"::type`: a value of fieldsSource read as its column's type (no typmod: the assignment applies it). */

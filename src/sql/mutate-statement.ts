@@ -12,7 +12,7 @@ import { bodyExpr, bodyRunsUserCode, handlerBodyExpr } from './body.js';
 import { explainStatement } from './explain.js';
 import { filterExpr, logicExpr, type Scope } from './expressions.js';
 import { compile, type Fragment, ident, join, keyword, qualified, sql } from './fragment.js';
-import { bodySource, bodyValues, BODY_ALIAS } from './mutate-body.js';
+import { bodySource, bodyValues, BODY_ALIAS, boundValues } from './mutate-body.js';
 import { readSelect } from './read.js';
 import { mainRow, NULL_BIGINT, NULL_TEXT, RESPONSE_SETTINGS, rowCount, settingsRead } from './read-statement.js';
 import { CONSTRAINTS_IMMEDIATE, type ScriptContext } from './statement.js';
@@ -48,18 +48,44 @@ export function mutateScript(plan: MutatePlan, ctx: ScriptContext, compiled?: St
     readOnly: false,
     before,
     // Never streamed: the write can still fail at COMMIT (deferred constraints) after the body had begun.
-    main: compiled ?? { ...compile(mutateMain(plan)), prepare: true, ...(plan.standalone ? { resultUnused: true } : {}) },
+    main: compiled ?? mainStatement(plan),
     ...(plan.standalone && (plan.table.userCodeOnInsert || ctx.alwaysReadResponseSettings) ? { after: [RESPONSE_SETTINGS] } : {}),
     end: hasResultChecks(checks) ? (result) => (failedCheck(checks, writtenRows(plan, result)) ? 'rollback' : txEnd) : txEnd,
   };
 }
 
 /**
+ * The main statement. An insert run alone of a lone object of scalars into a relation where nothing of the user's runs
+ * during an insert (Table.userCodeOnInsert false) sends the values in a VALUES list, read at Bind: ~20k fewer
+ * instructions of PostgreSQL's than the fenced text row (callgrind: 165k → 145k per transaction in a scratch harness).
+ * Read at Bind, a bad value fails before the privilege check that the fenced form makes first, and a typmod may be
+ * applied while planning: on a data exception the fenced form runs instead (Statement.retryText), so that errors are
+ * the fenced form's, in its order.
+ */
+function mainStatement(plan: MutatePlan): Statement {
+  const flags = { prepare: true, ...(plan.standalone ? { resultUnused: true } : {}) };
+  const main = { ...compile(mutateMain(plan)), ...flags };
+  if (!valuesAtBind(plan)) return main;
+  return { ...compile(mutateMain(plan, true)), ...flags, retryText: main.text };
+}
+
+function valuesAtBind(plan: MutatePlan): boolean {
+  const { statement } = plan;
+  return (
+    plan.standalone &&
+    statement.kind === 'insert' &&
+    statement.body.fields !== undefined &&
+    statement.putConditions.length === 0 &&
+    !plan.table.userCodeOnInsert
+  );
+}
+
+/**
  * `WITH pgrst_mutation AS (<write> RETURNING ...)[, pgrst_source AS (<representation>)] SELECT page_total, body,
  * location, inserted, response GUCs`: one row, counted over the representation when there is one.
  */
-export function mutateMain(plan: MutatePlan): Fragment {
-  if (plan.standalone) return mutationSql(plan);
+export function mutateMain(plan: MutatePlan, atBind = false): Fragment {
+  if (plan.standalone) return mutationSql(plan, atBind);
   const mutation = sql`WITH pgrst_mutation AS (${mutationSql(plan)})`;
   const body = !plan.representation ? keyword('NULL::text') : plan.handler ? handlerBodyExpr(plan.handler, false) : bodyExpr(bodyMedia(plan.media));
   const location = plan.location ? LOCATION : NULL_TEXT;
@@ -78,13 +104,13 @@ export function mutateMain(plan: MutatePlan): Fragment {
 }
 
 /** The INSERT/UPDATE/DELETE ... RETURNING of the plan. */
-function mutationSql(plan: MutatePlan): Fragment {
+function mutationSql(plan: MutatePlan, atBind = false): Fragment {
   const { table, statement } = plan;
   const target = qualified(table.schema, table.name);
   const returning = returningList(plan.returning, target);
   switch (statement.kind) {
     case 'insert':
-      return insertSql(table, target, statement, plan.standalone ? undefined : returning);
+      return insertSql(table, target, statement, plan.standalone ? undefined : returning, atBind);
     case 'update': {
       const where = whereSql(table, plan, statement.where);
       if (statement.body.columns.length === 0) {
@@ -101,17 +127,25 @@ function mutationSql(plan: MutatePlan): Fragment {
 }
 
 /** The INSERT, with `RETURNING returning` when given. */
-function insertSql(table: Table, target: Fragment, statement: Extract<Mutation, { kind: 'insert' }>, returning: Fragment | undefined): Fragment {
+function insertSql(
+  table: Table,
+  target: Fragment,
+  statement: Extract<Mutation, { kind: 'insert' }>,
+  returning: Fragment | undefined,
+  atBind: boolean,
+): Fragment {
   const { body } = statement;
   const names = body.columns.map((c) => ident(c.name));
   const into = names.length === 0 ? target : sql`${target} (${join(names, ', ')})`;
+  const conflict = onConflictSql(statement.onConflict, body.columns.map((c) => c.name));
+  if (atBind && body.fields !== undefined) return sql`INSERT INTO ${into} VALUES (${boundValues(body.fields)})${conflict}`;
   const values = join(bodyValues(body), ', ');
   // PUT: only a body row carrying the URL's key is written; any other row is dropped, which the PUT check reports.
   const bodyScope: Scope = { alias: BODY_ALIAS, table, computed: () => undefined };
   const put = statement.putConditions.map((f) => filterExpr(bodyScope, f));
   const where = put.length === 0 ? keyword('') : sql` WHERE ${join(put, ' AND ')}`;
   const returns = returning === undefined ? keyword('') : sql` RETURNING ${returning}`;
-  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${onConflictSql(statement.onConflict, body.columns.map((c) => c.name))}${returns}`;
+  return sql`INSERT INTO ${into} SELECT ${values} FROM ${bodySource(body)}${where}${conflict}${returns}`;
 }
 
 function onConflictSql(onConflict: OnConflict | undefined, columns: readonly string[]): Fragment {

@@ -1,7 +1,9 @@
 // A POSTed lone object whose values are all scalars goes to PostgreSQL as one text parameter per column
 // (`INSERT ... SELECT b."a"::type FROM (SELECT $1::text AS "a" OFFSET 0) AS b`) where the column's input function on the value's text is all json_to_record would do,
-// and as the one JSON parameter (json_to_record) everywhere else. Checked against json_to_record itself: for every
-// column and a spread of JSON values, the row written (or the error) is the one the JSON form gives.
+// and as the one JSON parameter (json_to_record) everywhere else. Run alone on a table where nothing of the user's runs
+// during an insert, the values go as parameters of their columns' types in a VALUES list, the fenced form answering
+// any data exception. Checked against json_to_record itself: for every column and a spread of JSON values, the row
+// written (or the error) is the one the JSON form gives.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { expectMetricDelta } from '../support/metrics.js';
@@ -170,5 +172,96 @@ describe('a lone object of scalars, member by member', () => {
     await expectMetricDelta(w.srv, 'postgrest_ts_shape_cache_hits_total', 1, async () => {
       assert.deepEqual(JSON.parse((await post('{"t":{"n":5},"i4":5}')).text), [{ t: '{"n":5}', i4: 5 }]);
     });
+  });
+});
+
+describe('a lone object of scalars run alone where nothing of the user runs: a VALUES list read at Bind', () => {
+  const BARE = MEMBER_BY_MEMBER.filter((c) => c !== 'dpos' && c !== 'dnum');
+  const inserts = (texts: readonly { text: string }[]) => texts.map((q) => q.text).filter((t) => t.includes('INSERT INTO'));
+
+  /** What the server writes for the body without a representation: the row read back, or the error's code and message. */
+  async function viaBind(column: string, value: string): Promise<unknown> {
+    const r = await w.call('POST', '/bare_scalars', `{"${column}":${value}}`, { 'Content-Type': 'application/json', Prefer: 'return=minimal' });
+    if (r.status === 201) {
+      const rows = await w.rows(
+        `SELECT json_build_object('${column}', "${column}") AS row FROM wvals.bare_scalars ORDER BY id DESC LIMIT 1`,
+      );
+      return [rows[0]!.row];
+    }
+    assert.ok(r.status >= 400 && r.status < 500, `${column} ${value}: ${r.status} ${r.text}`);
+    const body = JSON.parse(r.text) as { code?: string; message?: string };
+    return { code: body.code, message: body.message };
+  }
+
+  test('writes what json_to_record writes, or fails as it fails, for every column and value', async () => {
+    for (const column of BARE) {
+      for (const value of VALUES) {
+        assert.deepEqual(await viaBind(column, value), await viaJson(column, value), `${column} = ${value}`);
+      }
+    }
+    // both outcomes reached, the typmod ones included
+    assert.deepEqual(await viaBind('vc3', '"abcd"'), { code: '22001', message: 'value too long for type character varying(3)' });
+    assert.deepEqual(await viaBind('num41', '1.25'), [{ num41: 1.3 }]);
+    assert.deepEqual(await viaBind('num41', '1e400'), await viaJson('num41', '1e400'));
+  });
+
+  test('one typed parameter per column; after a data exception the fenced form runs, and nothing is written', async () => {
+    const good = await recordQueries(w.srv.app, async () => {
+      const r = await w.call('POST', '/bare_scalars', { t: 'x', i4: 7, b: true, m: 'ok' }, { Prefer: 'return=minimal' });
+      assert.equal(r.status, 201);
+    });
+    assert.deepEqual(inserts(good), [
+      'INSERT INTO "wvals"."bare_scalars" ("b", "i4", "m", "t") VALUES ($1::boolean, $2::integer, $3::wvals.mood, $4::text)',
+    ]);
+    const before = await w.rows('SELECT count(*)::int AS n FROM wvals.bare_scalars');
+    const bad = await recordQueries(w.srv.app, async () => {
+      const r = await w.call('POST', '/bare_scalars', { t: 'x', i4: 'seven' }, { Prefer: 'return=minimal' });
+      assert.equal(r.status, 400);
+      assert.deepEqual(JSON.parse(r.text), { code: '22P02', message: 'invalid input syntax for type integer: "seven"', details: null, hint: null });
+    });
+    const texts = inserts(bad);
+    assert.equal(texts.length, 2, texts.join('\n'));
+    assert.match(texts[0]!, /VALUES \(\$1::integer, \$2::text\)$/);
+    assert.match(texts[1]!, /FROM \(SELECT \$1::text AS "i4", \$2::text AS "t" OFFSET 0\) AS pgrst_body$/);
+    assert.deepEqual(await w.rows('SELECT count(*)::int AS n FROM wvals.bare_scalars'), before);
+  });
+
+  test('without INSERT, a bad value or one too long for its typmod still gets 42501 (the VALUES form tried first)', async () => {
+    for (const body of ['{"i":"not a number"}', '{"vc3":"abcd"}', '{"n41":12345}', '{"n41":1e400}', '{"i":1}']) {
+      const sent = await recordQueries(w.srv.app, async () => {
+        const r = await w.call('POST', '/bare_locked', body, { 'Content-Type': 'application/json' });
+        assert.equal(r.status, 401, `${body}: ${r.text}`);
+        assert.equal(JSON.parse(r.text).code, '42501', body);
+      });
+      assert.match(inserts(sent)[0] ?? '', /^INSERT INTO "wvals"\."bare_locked" \("\w+"\) VALUES/, body);
+    }
+  });
+
+  test('ignore-duplicates: VALUES ... ON CONFLICT DO NOTHING', async () => {
+    for (const round of [1, 2]) {
+      const sent = await recordQueries(w.srv.app, async () => {
+        const r = await w.call('POST', '/bare_scalars', { id: 700001, t: `round ${round}` }, { Prefer: 'resolution=ignore-duplicates' });
+        assert.equal(r.status, 201, `round ${round}`);
+      });
+      assert.match(inserts(sent)[0] ?? '', /VALUES \(\$1::integer, \$2::text\) ON CONFLICT \("id"\) DO NOTHING$/);
+    }
+    assert.deepEqual(await w.rows('SELECT t FROM wvals.bare_scalars WHERE id = 700001'), [{ t: 'round 1' }]);
+  });
+
+  test('from the shape cache: each request’s own values, and a bad one answered by the fenced form', async () => {
+    const post = (body: string) => w.call('POST', '/bare_scalars', body, { 'Content-Type': 'application/json', Prefer: 'return=minimal' });
+    assert.equal((await post('{"t":"sc first","i8":1}')).status, 201);
+    await expectMetricDelta(w.srv, 'postgrest_ts_shape_cache_hits_total', 3, async () => {
+      assert.equal((await post('{"i8":2,"t":"sc sec\\u006fnd"}')).status, 201);
+      const bad = await post('{"t":"sc bad","i8":"three"}');
+      assert.equal(bad.status, 400);
+      assert.equal(JSON.parse(bad.text).message, 'invalid input syntax for type bigint: "three"');
+      assert.equal((await post('{"t":null,"i8":-4}')).status, 201);
+    });
+    assert.deepEqual(await w.rows("SELECT t, i8::int AS i8 FROM wvals.bare_scalars WHERE t LIKE 'sc %' OR i8 = -4 ORDER BY id"), [
+      { t: 'sc first', i8: 1 },
+      { t: 'sc second', i8: 2 },
+      { t: null, i8: -4 },
+    ]);
   });
 });
