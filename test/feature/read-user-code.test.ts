@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { expectMetricDelta } from '../support/metrics.js';
 import { recordQueries } from '../support/queries.js';
 import type { TestResponse } from '../support/server.js';
-import { startWriteEnv, type WriteEnv } from './write-support.js';
+import { SETTINGS_OUTSIDE, startWriteEnv, type WriteEnv } from './write-support.js';
 
 let w: WriteEnv;
 before(async () => {
@@ -98,18 +98,12 @@ describe('reads that run user code: the response settings are read, and reach th
 });
 
 describe('response settings set outside the read itself', () => {
-  const presetUri = () => {
-    const uri = new URL(process.env.PGRST_TEST_AUTH_URI!);
-    uri.username = 'postgrest_test_ruc_preset';
-    uri.password = 'ruc-preset-password';
-    return uri.toString();
-  };
   for (const [what, header, env] of [
-    ['by db-pre-request', 'x-pre', () => ({ PGRST_DB_PRE_REQUEST: 'ruc.pre_request' })],
-    ['when the session began (ALTER ROLE ... SET response.headers on the authenticator)', 'x-preset', () => ({ PGRST_DB_URI: presetUri() })],
-    ['nowhere, but pg_catalog is in db-extra-search-path (the schema may shadow built-in functions)', null, () => ({ PGRST_DB_EXTRA_SEARCH_PATH: 'public, pg_catalog' })],
+    ['set by db-pre-request', 'x-pre', SETTINGS_OUTSIDE.preRequest],
+    ['set when the session began (ALTER ROLE ... SET response.headers on the authenticator)', 'x-preset', SETTINGS_OUTSIDE.presetSession],
+    ['pg_catalog in db-extra-search-path (the schema may shadow built-in functions)', null, () => ({ PGRST_DB_EXTRA_SEARCH_PATH: 'public, pg_catalog' })],
   ] as const) {
-    test(`set ${what}: read, and in the response`, async () => {
+    test(`${what}: read${header ? ', and in the response' : ''}`, async () => {
       const other = await startWriteEnv({ PGRST_DB_SCHEMAS: 'ruc', ...env() });
       try {
         const { res, texts } = await sent(other, '/bare?select=id&id=eq.1');

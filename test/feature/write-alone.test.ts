@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { expectMetricDelta } from '../support/metrics.js';
 import { recordQueries } from '../support/queries.js';
-import { startWriteEnv, type WriteEnv } from './write-support.js';
+import { SETTINGS_OUTSIDE, startWriteEnv, type WriteEnv } from './write-support.js';
 
 let w: WriteEnv;
 before(async () => {
@@ -153,22 +153,22 @@ describe('response settings nothing could have set: not read', () => {
     });
   }
 
-  const presetUri = () => {
-    const uri = new URL(process.env.PGRST_TEST_AUTH_URI!);
-    uri.username = 'postgrest_test_walone_preset';
-    uri.password = 'walone-preset-password';
-    return uri.toString();
-  };
   for (const [what, header, env] of [
-    ['by db-pre-request before the insert', 'x-pre', () => ({ PGRST_DB_PRE_REQUEST: 'walone.pre_request' })],
-    ['when the session began (ALTER ROLE ... SET response.headers on the authenticator)', 'x-preset', () => ({ PGRST_DB_URI: presetUri() })],
+    ['set by db-pre-request before the insert', 'x-pre', SETTINGS_OUTSIDE.preRequest],
+    ['set when the session began (ALTER ROLE ... SET response.headers on the authenticator)', 'x-preset', SETTINGS_OUTSIDE.presetSession],
+    ['pg_catalog in db-extra-search-path (the schema may shadow built-in functions)', null, () => ({ PGRST_DB_EXTRA_SEARCH_PATH: 'public, pg_catalog' })],
   ] as const) {
-    test(`set ${what}: read, and in the response`, async () => {
+    test(`${what}: read${header ? ', and in the response' : ''}`, async () => {
       const other = await startWriteEnv({ PGRST_DB_SCHEMAS: 'walone', ...env() });
       try {
-        const r = await other.call('POST', '/bare', { id: 5 });
-        assert.equal(r.status, 201);
-        assert.equal(r.headers.get(header), 'yes');
+        let status = 0;
+        const texts = (await recordQueries(other.srv.app, async () => {
+          const r = await other.call('POST', '/bare', { id: 5 });
+          status = r.status;
+          if (header) assert.equal(r.headers.get(header), 'yes');
+        })).map((q) => q.text);
+        assert.equal(status, 201);
+        assert.ok(readsSettingsAlone(texts), texts.join('\n'));
       } finally {
         await other.stop();
       }

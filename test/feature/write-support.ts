@@ -45,3 +45,17 @@ export async function startWriteEnv(env: Record<string, string> = {}): Promise<W
     },
   };
 }
+
+/**
+ * Servers whose response settings are set outside the request's own statements (97-write-alone.sql): `env` for
+ * db-pre-request setting X-Pre, and for an authenticator whose sessions begin with X-Preset set (ALTER ROLE ... SET).
+ */
+export const SETTINGS_OUTSIDE = {
+  preRequest: (): Record<string, string> => ({ PGRST_DB_PRE_REQUEST: 'walone.pre_request' }),
+  presetSession: (): Record<string, string> => {
+    const uri = new URL(process.env.PGRST_TEST_AUTH_URI!);
+    uri.username = 'postgrest_test_walone_preset';
+    uri.password = 'walone-preset-password';
+    return { PGRST_DB_URI: uri.toString() };
+  },
+};
