@@ -82,7 +82,8 @@ function valuesAtBind(plan: MutatePlan): boolean {
 
 /**
  * `WITH pgrst_mutation AS (<write> RETURNING ...)[, pgrst_source AS (<representation>)] SELECT page_total, body,
- * location, inserted, response GUCs`: one row, counted over the representation when there is one.
+ * location, inserted, response GUCs`: one row, counted over the representation when there is one. A plan run alone is
+ * its write itself; `atBind`: an insert's lone object as a VALUES list (mainStatement).
  */
 export function mutateMain(plan: MutatePlan, atBind = false): Fragment {
   if (plan.standalone) return mutationSql(plan, atBind);
