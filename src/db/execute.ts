@@ -1,6 +1,7 @@
 // Runs one request's transaction on a pooled connection: BEGIN, request settings, optional pre-request, main statement,
 // then COMMIT or ROLLBACK — pipelined into one round trip when nothing depends on the result. No SQL is built here.
-import pg from 'pg';
+import type pg from 'pg';
+import { type PgErrorLike, sqlState } from '../errors/sqlstate.js';
 import type { IsolationLevel } from '../schema-cache/types.js';
 import { quoteIdent } from '../sql/fragment.js';
 import { type BatchResult, BatchQuery, type BatchStatement } from './batch.js';
@@ -159,7 +160,7 @@ export async function runTransaction(conn: PooledConnection, script: TxScript, u
   try {
     return await runOnce(conn, script, usePrepared);
   } catch (err) {
-    if (conn.broken || !(err instanceof pg.DatabaseError) || !err.code?.startsWith('22')) throw err;
+    if (conn.broken || !sqlState(err as PgErrorLike)?.startsWith('22')) throw err;
     const { retryText: _, ...main } = script.main;
     return runOnce(conn, { ...script, main: { ...main, text: retryText } }, usePrepared);
   }
