@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { expectMetricDelta } from '../support/metrics.js';
-import { recordQueries } from '../support/queries.js';
-import type { TestResponse } from '../support/server.js';
-import { SETTINGS_OUTSIDE, startWriteEnv, type WriteEnv } from './write-support.js';
+import { ALWAYS_READ_SETTINGS, callRecorded, startWriteEnv, type WriteEnv } from './write-support.js';
 
 let w: WriteEnv;
 before(async () => {
@@ -19,14 +17,8 @@ after(async () => {
 
 const readsSettings = (texts: readonly string[]) => texts.some((t) => t.includes("current_setting('response."));
 
-/** One GET's response and the statements it sent. */
-async function sent(env: WriteEnv, path: string, headers: Record<string, string> = {}, method = 'GET') {
-  let res: TestResponse | undefined;
-  const texts = (await recordQueries(env.srv.app, async () => {
-    res = await env.call(method, path, undefined, headers);
-  })).map((q) => q.text);
-  return { res: res!, texts };
-}
+/** One GET's (or HEAD's) response and the statements it sent. */
+const sent = (env: WriteEnv, path: string, headers: Record<string, string> = {}, method = 'GET') => callRecorded(env, method, path, undefined, headers);
 
 describe('reads where nothing of the user can run: the response settings are not read', () => {
   const cases: { path: string; headers?: Record<string, string>; method?: string; status?: number; body: string; range?: string }[] = [
@@ -97,12 +89,8 @@ describe('reads that run user code: the response settings are read, and reach th
   });
 });
 
-describe('response settings set outside the read itself', () => {
-  for (const [what, header, env] of [
-    ['set by db-pre-request', 'x-pre', SETTINGS_OUTSIDE.preRequest],
-    ['set when the session began (ALTER ROLE ... SET response.headers on the authenticator)', 'x-preset', SETTINGS_OUTSIDE.presetSession],
-    ['pg_catalog in db-extra-search-path (the schema may shadow built-in functions)', null, () => ({ PGRST_DB_EXTRA_SEARCH_PATH: 'public, pg_catalog' })],
-  ] as const) {
+describe('response settings read whatever the read runs', () => {
+  for (const { what, header, env } of ALWAYS_READ_SETTINGS) {
     test(`${what}: read${header ? ', and in the response' : ''}`, async () => {
       const other = await startWriteEnv({ PGRST_DB_SCHEMAS: 'ruc', ...env() });
       try {

@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { expectMetricDelta } from '../support/metrics.js';
-import { recordQueries } from '../support/queries.js';
-import { SETTINGS_OUTSIDE, startWriteEnv, type WriteEnv } from './write-support.js';
+import { ALWAYS_READ_SETTINGS, callRecorded, startWriteEnv, type WriteEnv } from './write-support.js';
 
 let w: WriteEnv;
 before(async () => {
@@ -24,12 +23,8 @@ beforeEach(async () => {
 
 /** The statements one request sends, its response, and the INSERT among them. */
 async function sent(method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  let res: Awaited<ReturnType<WriteEnv['call']>> | undefined;
-  const texts = (await recordQueries(w.srv.app, async () => {
-    res = await w.call(method, path, body, headers);
-  })).map((q) => q.text);
-  const insert = texts.find((t) => t.includes('INSERT INTO'));
-  return { res: res!, texts, insert };
+  const { res, texts } = await callRecorded(w, method, path, body, headers);
+  return { res, texts, insert: texts.find((t) => t.includes('INSERT INTO')) };
 }
 
 const readsSettingsAlone = (texts: readonly string[]) => texts.some((t) => /^SELECT current_setting\('response\.headers'/.test(t));
@@ -153,22 +148,14 @@ describe('response settings nothing could have set: not read', () => {
     });
   }
 
-  for (const [what, header, env] of [
-    ['set by db-pre-request before the insert', 'x-pre', SETTINGS_OUTSIDE.preRequest],
-    ['set when the session began (ALTER ROLE ... SET response.headers on the authenticator)', 'x-preset', SETTINGS_OUTSIDE.presetSession],
-    ['pg_catalog in db-extra-search-path (the schema may shadow built-in functions)', null, () => ({ PGRST_DB_EXTRA_SEARCH_PATH: 'public, pg_catalog' })],
-  ] as const) {
-    test(`${what}: read${header ? ', and in the response' : ''}`, async () => {
+  for (const { what, header, env } of ALWAYS_READ_SETTINGS) {
+    test(`${what}: read after the insert${header ? ', and in the response' : ''}`, async () => {
       const other = await startWriteEnv({ PGRST_DB_SCHEMAS: 'walone', ...env() });
       try {
-        let status = 0;
-        const texts = (await recordQueries(other.srv.app, async () => {
-          const r = await other.call('POST', '/bare', { id: 5 });
-          status = r.status;
-          if (header) assert.equal(r.headers.get(header), 'yes');
-        })).map((q) => q.text);
-        assert.equal(status, 201);
+        const { res, texts } = await callRecorded(other, 'POST', '/bare', { id: 5 });
+        assert.equal(res.status, 201);
         assert.ok(readsSettingsAlone(texts), texts.join('\n'));
+        if (header) assert.equal(res.headers.get(header), 'yes');
       } finally {
         await other.stop();
       }

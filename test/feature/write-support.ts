@@ -1,7 +1,8 @@
 // Helpers shared by the write feature tests (write-*.test.ts): a server on the `writes` schema, HTTP calls with JSON
 // bodies, and superuser access to check what the database holds after each write.
 import pg from 'pg';
-import { request, startTestServer, type TestServer } from '../support/server.js';
+import { recordQueries } from '../support/queries.js';
+import { request, startTestServer, type TestResponse, type TestServer } from '../support/server.js';
 
 export interface WriteEnv {
   readonly srv: TestServer;
@@ -46,16 +47,35 @@ export async function startWriteEnv(env: Record<string, string> = {}): Promise<W
   };
 }
 
+/** One call's response and the texts of the statements it sent (recorded on the way out). */
+export async function callRecorded(env: WriteEnv, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  let res: TestResponse | undefined;
+  const texts = (await recordQueries(env.srv.app, async () => {
+    res = await env.call(method, path, body, headers);
+  })).map((q) => q.text);
+  return { res: res!, texts };
+}
+
 /**
- * Servers whose response settings are set outside the request's own statements (97-write-alone.sql): `env` for
- * db-pre-request setting X-Pre, and for an authenticator whose sessions begin with X-Preset set (ALTER ROLE ... SET).
+ * Servers whose every request reads the response settings, nothing of the user's running or not: db-pre-request
+ * setting X-Pre, an authenticator whose sessions begin with X-Preset set (ALTER ROLE ... SET; both from
+ * 97-write-alone.sql), and pg_catalog in db-extra-search-path (the exposed schema may shadow built-in functions).
  */
-export const SETTINGS_OUTSIDE = {
-  preRequest: (): Record<string, string> => ({ PGRST_DB_PRE_REQUEST: 'walone.pre_request' }),
-  presetSession: (): Record<string, string> => {
-    const uri = new URL(process.env.PGRST_TEST_AUTH_URI!);
-    uri.username = 'postgrest_test_walone_preset';
-    uri.password = 'walone-preset-password';
-    return { PGRST_DB_URI: uri.toString() };
+export const ALWAYS_READ_SETTINGS: readonly { readonly what: string; readonly header: string | null; env(): Record<string, string> }[] = [
+  { what: 'set by db-pre-request', header: 'x-pre', env: () => ({ PGRST_DB_PRE_REQUEST: 'walone.pre_request' }) },
+  {
+    what: 'set when the session began (ALTER ROLE ... SET response.headers on the authenticator)',
+    header: 'x-preset',
+    env: () => {
+      const uri = new URL(process.env.PGRST_TEST_AUTH_URI!);
+      uri.username = 'postgrest_test_walone_preset';
+      uri.password = 'walone-preset-password';
+      return { PGRST_DB_URI: uri.toString() };
+    },
   },
-};
+  {
+    what: 'pg_catalog in db-extra-search-path (the schema may shadow built-in functions)',
+    header: null,
+    env: () => ({ PGRST_DB_EXTRA_SEARCH_PATH: 'public, pg_catalog' }),
+  },
+];
